@@ -1,0 +1,48 @@
+//! `listwarden`: argument parsing only; everything else lives in the library.
+
+use clap::{Parser, Subcommand};
+use listwarden::cli;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Keep an email-marketing contact list healthy: audit, clean, deduplicate, segment, maintain.
+#[derive(Parser)]
+#[command(name = "listwarden", version, about)]
+struct Cli {
+    /// Workspace file (created 0600 if missing).
+    #[arg(long, global = true, env = "LISTWARDEN_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Pin "now" for every relative time (RFC 3339), for reproducible results.
+    #[arg(long, global = true, env = "LISTWARDEN_NOW", value_name = "RFC3339")]
+    now: Option<String>,
+    /// Create a new workspace readable and writable by your group (0660) instead of 0600.
+    #[arg(long, global = true)]
+    group_shared: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Contacts by status and source, events by type, imports.
+    Stats(cli::stats::Args),
+}
+
+fn main() -> ExitCode {
+    let args = Cli::parse();
+    let result = cli::Context::new(args.db, args.now.as_deref(), args.group_shared).and_then(
+        |ctx| match args.command {
+            Some(Command::Stats(a)) => cli::stats::run(&ctx, a),
+            None => {
+                anyhow::bail!("the TUI arrives with the TUI shell; use a subcommand (see --help)")
+            }
+        },
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("listwarden: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! Creating and connecting to the workspace file: permissions and pragmas.
+
+use super::WorkspaceError;
+use crate::clock::Clock;
+use rusqlite::Connection;
+use std::path::Path;
+use std::time::Duration;
+
+/// How to open a workspace.
+#[derive(Debug, Clone, Default)]
+pub struct OpenOptions {
+    /// Create a new file readable and writable by the owner's group too (0660).
+    pub group_shared: bool,
+    /// The user recorded in the log; defaults to the OS user.
+    pub user: Option<String>,
+    /// The clock relative times use (`--now`).
+    pub clock: Clock,
+}
+
+/// The OS user name recorded in the maintenance log.
+pub fn os_user() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|var| std::env::var(var).ok().filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// Creates the file with restrictive permissions if it is missing, then connects.
+pub(super) fn connect(path: &Path, options: &OpenOptions) -> Result<Connection, WorkspaceError> {
+    if !path.exists() {
+        create_private(path, options.group_shared).map_err(|source| WorkspaceError::Create {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    }
+    let conn = Connection::open(path).map_err(|source| WorkspaceError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    // journal_mode returns a row, so it is read rather than executed.
+    let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+    conn.execute_batch(
+        "PRAGMA foreign_keys = ON;
+         PRAGMA synchronous = NORMAL;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -65536;",
+    )?;
+    Ok(conn)
+}
+
+#[cfg(unix)]
+fn create_private(path: &Path, group_shared: bool) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(if group_shared { 0o660 } else { 0o600 })
+        .open(path)
+        .map(drop)
+}
+
+#[cfg(not(unix))]
+fn create_private(path: &Path, _group_shared: bool) -> std::io::Result<()> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map(drop)
+}
