@@ -18,6 +18,10 @@ struct Cli {
     /// Create a new workspace readable and writable by your group (0660) instead of 0600.
     #[arg(long, global = true)]
     group_shared: bool,
+    /// Colour theme of the TUI: dark, light, high-contrast, mono or one of your own
+    /// (NO_COLOR forces mono).
+    #[arg(long, value_name = "NAME")]
+    theme: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -33,9 +37,7 @@ fn main() -> ExitCode {
     let result = cli::Context::new(args.db, args.now.as_deref(), args.group_shared).and_then(
         |ctx| match args.command {
             Some(Command::Stats(a)) => cli::stats::run(&ctx, a),
-            None => {
-                anyhow::bail!("the TUI arrives with the TUI shell; use a subcommand (see --help)")
-            }
+            None => listwarden::tui::run(&ctx, args.theme),
         },
     );
     match result {

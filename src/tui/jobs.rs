@@ -1,0 +1,328 @@
+//! Background work, each on its own thread with its own workspace connection, reporting
+//! to the UI over one channel of [`Action`]s:
+//!
+//! - the **reader** answers reads (counts, pages, details). Requests with the same key
+//!   replace each other while queued (latest wins), and a new contacts view interrupts the
+//!   query in flight, so typing a filter over a million contacts never queues up scans;
+//! - the **writer** runs changes (imports) one at a time, each in one transaction that
+//!   checks a cancel flag and rolls back when raised;
+//! - the **watcher** polls `PRAGMA data_version` every second and says when another
+//!   connection committed, so several TUIs and CLI runs on one workspace stay in step.
+
+use super::action::{Action, JobEvent, JobId, ReadReply, ReadRequest, WriteRequest};
+use super::queries;
+use crate::cli::Context;
+use crate::workspace::Workspace;
+use crossbeam_channel::{Receiver, Sender};
+use rusqlite::{Connection, ErrorCode, InterruptHandle};
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How often the watcher looks for commits by others.
+const WATCH_EVERY: Duration = Duration::from_secs(1);
+
+/// Handles to the worker threads, held by the event loop.
+pub struct Jobs {
+    reads: Sender<ReadRequest>,
+    interrupt: InterruptHandle,
+    writes: Sender<(WriteRequest, Arc<AtomicBool>)>,
+    cancels: HashMap<JobId, Arc<AtomicBool>>,
+}
+
+impl Jobs {
+    /// Opens one connection per worker (so errors show before the screen switches) and
+    /// starts the threads.
+    pub fn start(ctx: &Context, out: Sender<Action>) -> anyhow::Result<Jobs> {
+        let reader = ctx.open()?;
+        let writer = ctx.open()?;
+        let watcher = ctx.open()?;
+        let interrupt = reader.conn().get_interrupt_handle();
+        let own_writes = Arc::new(AtomicU64::new(0));
+
+        let (reads, read_rx) = crossbeam_channel::unbounded();
+        let reader_out = out.clone();
+        std::thread::spawn(move || reader_loop(&reader, &read_rx, &reader_out));
+
+        let (writes, write_rx) = crossbeam_channel::unbounded();
+        let writer_out = out.clone();
+        let writer_count = Arc::clone(&own_writes);
+        std::thread::spawn(move || writer_loop(writer, &write_rx, &writer_out, &writer_count));
+
+        std::thread::spawn(move || watch_loop(&watcher, &out, &own_writes));
+        Ok(Jobs {
+            reads,
+            interrupt,
+            writes,
+            cancels: HashMap::new(),
+        })
+    }
+
+    /// Queues a read; a new view interrupts whatever the reader is doing.
+    pub fn read(&self, request: ReadRequest) {
+        let interrupts = request.interrupts();
+        if self.reads.send(request).is_ok() && interrupts {
+            self.interrupt.interrupt();
+        }
+    }
+
+    /// Queues a change for the writer.
+    pub fn write(&mut self, request: WriteRequest) {
+        let cancel = Arc::new(AtomicBool::new(false));
+        let WriteRequest::Import { id, .. } = &request;
+        self.cancels.insert(*id, Arc::clone(&cancel));
+        // A send only fails when the writer thread is gone, i.e. while shutting down.
+        let _ = self.writes.send((request, cancel));
+    }
+
+    /// Raises the cancel flag of job `id`.
+    pub fn cancel(&self, id: JobId) {
+        if let Some(flag) = self.cancels.get(&id) {
+            flag.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Forgets a finished job's cancel flag.
+    pub fn finished(&mut self, id: JobId) {
+        self.cancels.remove(&id);
+    }
+}
+
+fn reader_loop(ws: &Workspace, requests: &Receiver<ReadRequest>, out: &Sender<Action>) {
+    let mut pending: VecDeque<ReadRequest> = VecDeque::new();
+    let mut order = Order::default();
+    loop {
+        if pending.is_empty() {
+            match requests.recv() {
+                Ok(r) => enqueue(&mut pending, r),
+                Err(_) => return,
+            }
+        }
+        while let Ok(r) = requests.try_recv() {
+            enqueue(&mut pending, r);
+        }
+        let Some(request) = pending.pop_front() else {
+            continue;
+        };
+        match serve(ws.conn(), &request, &mut order) {
+            Ok(Some(reply)) => {
+                if out.send(Action::Read(reply)).is_err() {
+                    return;
+                }
+            }
+            Ok(None) => {}
+            Err(e) if is_interrupted(&e) => {
+                // Interrupted for a newer request of the same kind: drop it. Interrupted
+                // by accident (the newer request was another kind): run it again.
+                if !pending.iter().any(|p| p.key() == request.key()) {
+                    pending.push_front(request);
+                }
+            }
+            Err(e) => {
+                let reply = ReadReply::Failed {
+                    what: request.key(),
+                    message: e.to_string(),
+                };
+                if out.send(Action::Read(reply)).is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Latest wins: a queued request with the same key is replaced by the new one.
+fn enqueue(pending: &mut VecDeque<ReadRequest>, request: ReadRequest) {
+    pending.retain(|p| p.key() != request.key());
+    pending.push_back(request);
+}
+
+/// The ids of the current contacts view, kept on the reader thread only.
+#[derive(Default)]
+struct Order {
+    generation: u64,
+    ids: Vec<i64>,
+}
+
+impl Order {
+    fn page(&self, start: usize, len: usize) -> &[i64] {
+        let start = start.min(self.ids.len());
+        let end = start.saturating_add(len).min(self.ids.len());
+        &self.ids[start..end]
+    }
+}
+
+fn serve(
+    conn: &Connection,
+    request: &ReadRequest,
+    order: &mut Order,
+) -> rusqlite::Result<Option<ReadReply>> {
+    Ok(Some(match request {
+        ReadRequest::LiveCount => ReadReply::LiveCount(queries::live_count(conn)?),
+        ReadRequest::ContactsView {
+            generation,
+            sort,
+            filter,
+            start,
+            len,
+        } => {
+            order.ids = queries::ordered_ids(conn, *sort, filter)?;
+            order.generation = *generation;
+            ReadReply::ContactsView {
+                generation: *generation,
+                total: order.ids.len(),
+                start: *start,
+                rows: queries::rows(conn, order.page(*start, *len))?,
+            }
+        }
+        ReadRequest::ContactsPage {
+            generation,
+            start,
+            len,
+        } => {
+            if *generation != order.generation {
+                return Ok(None);
+            }
+            ReadReply::ContactsPage {
+                generation: *generation,
+                start: *start,
+                rows: queries::rows(conn, order.page(*start, *len))?,
+            }
+        }
+        ReadRequest::ContactDetail { id } => ReadReply::ContactDetail {
+            id: *id,
+            detail: queries::detail(conn, *id)?.map(Box::new),
+        },
+    }))
+}
+
+fn is_interrupted(error: &rusqlite::Error) -> bool {
+    error.sqlite_error_code() == Some(ErrorCode::OperationInterrupted)
+}
+
+fn writer_loop(
+    mut ws: Workspace,
+    requests: &Receiver<(WriteRequest, Arc<AtomicBool>)>,
+    out: &Sender<Action>,
+    own_writes: &AtomicU64,
+) {
+    for (request, cancel) in requests {
+        let outcome = match request {
+            WriteRequest::Import { id, path } => {
+                let outcome = super::import::run(&mut ws, id, &path, &cancel, out);
+                (id, outcome)
+            }
+        };
+        if outcome.1.is_ok() {
+            own_writes.fetch_add(1, Ordering::SeqCst);
+        }
+        let event = JobEvent::Finished {
+            id: outcome.0,
+            outcome: outcome.1,
+        };
+        if out.send(Action::Job(event)).is_err() {
+            return;
+        }
+    }
+}
+
+fn watch_loop(ws: &Workspace, out: &Sender<Action>, own_writes: &AtomicU64) {
+    let mut last_version = ws.data_version().ok();
+    let mut last_own = own_writes.load(Ordering::SeqCst);
+    loop {
+        std::thread::sleep(WATCH_EVERY);
+        let version = ws.data_version().ok();
+        if version == last_version {
+            continue;
+        }
+        last_version = version;
+        let own = own_writes.load(Ordering::SeqCst);
+        let by_others = own == last_own;
+        last_own = own;
+        if out.send(Action::DataChanged { by_others }).is_err() {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::queries::{tests::fixture, Sort};
+
+    #[test]
+    fn latest_request_of_a_kind_wins_and_others_keep_their_place() {
+        let mut pending = VecDeque::new();
+        enqueue(&mut pending, ReadRequest::LiveCount);
+        enqueue(&mut pending, ReadRequest::ContactDetail { id: 1 });
+        enqueue(&mut pending, ReadRequest::ContactDetail { id: 2 });
+        assert_eq!(
+            Vec::from(pending),
+            vec![ReadRequest::LiveCount, ReadRequest::ContactDetail { id: 2 }]
+        );
+    }
+
+    #[test]
+    fn pages_of_an_old_view_are_not_answered() {
+        let (_dir, ws) = fixture();
+        let mut order = Order::default();
+        let view = ReadRequest::ContactsView {
+            generation: 2,
+            sort: Sort::default(),
+            filter: String::new(),
+            start: 0,
+            len: 2,
+        };
+        let Some(ReadReply::ContactsView { total, rows, .. }) =
+            serve(ws.conn(), &view, &mut order).unwrap()
+        else {
+            panic!("no view");
+        };
+        assert_eq!((total, rows.len()), (3, 2));
+        let stale = ReadRequest::ContactsPage {
+            generation: 1,
+            start: 0,
+            len: 10,
+        };
+        assert_eq!(serve(ws.conn(), &stale, &mut order).unwrap(), None);
+        let beyond = ReadRequest::ContactsPage {
+            generation: 2,
+            start: 50,
+            len: 10,
+        };
+        assert!(matches!(
+            serve(ws.conn(), &beyond, &mut order).unwrap(),
+            Some(ReadReply::ContactsPage { rows, .. }) if rows.is_empty()
+        ));
+    }
+
+    #[test]
+    fn an_interrupted_query_reports_interrupted() {
+        let (_dir, ws) = fixture();
+        ws.conn().get_interrupt_handle().interrupt();
+        // SQLite clears an interrupt when no statement runs, so interrupt from inside one.
+        let handle = ws.conn().get_interrupt_handle();
+        ws.conn()
+            .create_scalar_function(
+                "stop",
+                0,
+                rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+                move |_| {
+                    handle.interrupt();
+                    Ok(0)
+                },
+            )
+            .unwrap();
+        let err = ws
+            .conn()
+            .query_row(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000) \
+                 SELECT count(*) FROM n WHERE stop() = 0",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap_err();
+        assert!(is_interrupted(&err), "{err}");
+    }
+}

@@ -1,0 +1,49 @@
+//! Panes: one module each, all with the same small shape, so a new pane (Audit,
+//! Duplicates, Segments, Log) is one module plus one line in [`all`].
+//!
+//! A pane turns keys into actions through its own keymap tables, changes only its own state
+//! in `update` (returning effects such as reads for the worker), and renders as a pure
+//! function of that state. It never touches SQL or the terminal directly.
+
+pub mod contacts;
+
+use super::action::{Action, Effect};
+use super::keymap::Binding;
+use super::theme::Theme;
+use crossterm::event::KeyEvent;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+/// The shape every pane has.
+pub trait Pane {
+    /// The name in the pane bar.
+    fn title(&self) -> &'static str;
+
+    /// The key tables of the pane's current mode, first wins. The app adds the global keys
+    /// after these unless [`Pane::captures_text`] is true. Help and hints come from them.
+    fn bindings(&self) -> Vec<&'static [Binding]>;
+
+    /// Whether a text field has focus: unbound keys are typed into it and global keys
+    /// (like `q`) are not looked up.
+    fn captures_text(&self) -> bool;
+
+    /// The action `key` means for this pane, `None` when the pane has no use for it.
+    fn handle_key(&self, key: &KeyEvent) -> Option<Action>;
+
+    /// Applies an action: commands and text keys when focused, read replies always.
+    fn update(&mut self, action: &Action) -> Vec<Effect>;
+
+    /// The area the pane draws in changed (terminal resized).
+    fn resize(&mut self, area: Rect) -> Vec<Effect>;
+
+    /// The workspace changed (an import finished, another process committed): reload.
+    fn refresh(&mut self) -> Vec<Effect>;
+
+    /// Draws the pane into `area`.
+    fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme);
+}
+
+/// Every pane that exists, in pane-bar order.
+pub fn all() -> Vec<Box<dyn Pane>> {
+    vec![Box::new(contacts::ContactsPane::default())]
+}

@@ -1,0 +1,313 @@
+//! Drawing: a pure function of the app state and theme. Pane bar, the focused pane,
+//! status bar, key hints, then overlays and toasts on top.
+
+use super::app::{App, Job, Overlay};
+use super::inert::inert;
+use super::layout::{self, MIN_HEIGHT, MIN_WIDTH};
+use super::panes::contacts::{count_of, group_digits};
+use super::theme::{Role, Theme};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
+use ratatui::Frame;
+
+const SPINNER: [&str; 4] = ["|", "/", "-", "\\"];
+
+/// Draws the whole screen.
+pub fn render(app: &App, frame: &mut Frame<'_>) {
+    let area = frame.area();
+    draw(app, area, frame.buffer_mut());
+}
+
+/// Draws the whole screen into `buf` (tests use this with a `TestBackend`).
+pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = app.theme();
+    buf.set_style(area, theme.style(Role::Base));
+    let Some(areas) = layout::areas(area) else {
+        Paragraph::new(format!(
+            "Terminal too small: need at least {MIN_WIDTH}x{MIN_HEIGHT}, have {}x{}.",
+            area.width, area.height
+        ))
+        .style(theme.style(Role::Warn))
+        .wrap(Wrap { trim: true })
+        .render(area, buf);
+        return;
+    };
+    pane_bar(app, areas.bar, buf, theme);
+    if let Some(pane) = app.panes.get(app.focused) {
+        pane.render(areas.pane, buf, theme);
+    }
+    status_bar(app, areas.status, buf, theme);
+    hint_bar(app, areas.hints, buf, theme);
+    match &app.overlay {
+        Some(Overlay::Help { scroll }) => help(app, *scroll, areas.pane, buf, theme),
+        Some(Overlay::Palette(palette)) => palette_box(palette, areas.pane, buf, theme),
+        Some(Overlay::ConfirmQuit) => confirm_quit(app, areas.pane, buf, theme),
+        None => {}
+    }
+    toasts(app, areas.pane, buf, theme);
+}
+
+fn pane_bar(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let mut spans = vec![Span::styled(" Listwarden ", theme.style(Role::Title))];
+    for (i, pane) in app.panes.iter().enumerate() {
+        let role = if i == app.focused {
+            Role::Focus
+        } else {
+            Role::Muted
+        };
+        spans.push(Span::styled(
+            format!(" {} {} ", i + 1, pane.title()),
+            theme.style(role),
+        ));
+    }
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let room = (area.width as usize).saturating_sub(used + 1);
+    let path = shorten(&inert(&app.workspace), room);
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(used as u16), Constraint::Min(0)]).areas(area);
+    Line::from(spans).render(left, buf);
+    Line::styled(path, theme.style(Role::Muted))
+        .right_aligned()
+        .render(right, buf);
+}
+
+fn status_bar(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let mut spans = vec![Span::styled(
+        match app.live_count {
+            Some(n) => format!(" {}", count_of(n.max(0) as u64, "contact")),
+            None => " counting…".to_string(),
+        },
+        theme.style(Role::Base),
+    )];
+    for job in &app.jobs {
+        spans.push(Span::styled(" │ ", theme.style(Role::Muted)));
+        spans.extend(job_spans(job, app.ticks, theme));
+    }
+    if app.jobs.is_empty() {
+        spans.push(Span::styled(
+            format!(" │ theme {}", app.theme().name()),
+            theme.style(Role::Muted),
+        ));
+    }
+    Line::from(spans).render(area, buf);
+}
+
+fn job_spans(job: &Job, ticks: u64, theme: &Theme) -> Vec<Span<'static>> {
+    const BAR: usize = 10;
+    let spinner = SPINNER[(ticks % SPINNER.len() as u64) as usize];
+    let label = format!("{spinner} {} ", inert(&job.label));
+    let done = job.done.min(job.total);
+    let (bar, pct) = match (
+        (done * BAR as u64).checked_div(job.total),
+        (done * 100).checked_div(job.total),
+    ) {
+        (Some(filled), Some(pct)) => {
+            let filled = filled as usize;
+            (
+                format!("[{}{}]", "#".repeat(filled), ".".repeat(BAR - filled)),
+                format!(" {pct:>3}%"),
+            )
+        }
+        _ => (format!("[{}]", ".".repeat(BAR)), String::new()),
+    };
+    let tail = if job.cancelling {
+        " cancelling…".to_string()
+    } else {
+        format!(" {} rows  x cancel", group_digits(job.rows))
+    };
+    vec![
+        Span::styled(label, theme.style(Role::Focus)),
+        Span::styled(bar, theme.style(Role::Ok)),
+        Span::styled(pct, theme.style(Role::Base)),
+        Span::styled(tail, theme.style(Role::Muted)),
+    ]
+}
+
+fn hint_bar(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let mut spans = Vec::new();
+    for binding in app.bindings().iter().flat_map(|t| t.iter()) {
+        let (Some(hint), Some(key)) = (binding.hint, binding.keys.first()) else {
+            continue;
+        };
+        spans.push(Span::styled(
+            format!(" {}", key.label()),
+            theme.style(Role::Focus),
+        ));
+        spans.push(Span::styled(format!(" {hint} "), theme.style(Role::Muted)));
+    }
+    Line::from(spans).render(area, buf);
+}
+
+/// Clears `outer`, draws a titled border and returns the inside.
+fn popup(outer: Rect, title: &str, buf: &mut Buffer, theme: &Theme) -> Rect {
+    Clear.render(outer, buf);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(format!(" {title} "), theme.style(Role::Title)))
+        .border_style(theme.style(Role::Muted))
+        .style(theme.style(Role::Base));
+    let inner = block.inner(outer);
+    block.render(outer, buf);
+    inner
+}
+
+fn help(app: &App, scroll: usize, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let lines = app.help_lines();
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let overflows = lines.len() + 2 > area.height as usize;
+    let title = if overflows {
+        "Help — j/k scroll, Esc closes"
+    } else {
+        "Help — Esc closes"
+    };
+    let inner = popup(layout::centered(area, 64, height), title, buf, theme);
+    let key_width = lines
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    let shown: Vec<Line> = lines
+        .iter()
+        .skip(scroll)
+        .map(|(keys, desc)| {
+            if keys.is_empty() {
+                Line::styled(desc.clone(), theme.style(Role::Title))
+            } else {
+                Line::from(vec![
+                    Span::styled(format!(" {keys:>key_width$}  "), theme.style(Role::Focus)),
+                    Span::styled(desc.clone(), theme.style(Role::Base)),
+                ])
+            }
+        })
+        .collect();
+    Paragraph::new(shown).render(inner, buf);
+    if overflows && scroll + (inner.height as usize) < lines.len() {
+        let more = Rect {
+            y: inner.bottom().saturating_sub(1),
+            height: 1,
+            ..inner
+        };
+        Line::styled("more ↓", theme.style(Role::Muted))
+            .right_aligned()
+            .render(more, buf);
+    }
+}
+
+fn palette_box(palette: &super::palette::Palette, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    // Anchored at the top so the box does not jump while matches come and go.
+    let height = (palette.match_count() as u16 + 3).clamp(5, 14);
+    let mut outer = layout::centered(area, 70, height);
+    outer.y = area.y + area.height.saturating_sub(height).min(1);
+    let inner = popup(outer, "Commands", buf, theme);
+    let [input, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    let [prompt, field] =
+        Layout::horizontal([Constraint::Length(2), Constraint::Min(1)]).areas(input);
+    Line::styled(":", theme.style(Role::Focus)).render(prompt, buf);
+    palette.input.render(field, buf, theme);
+    let rows = list.height as usize;
+    let first = palette.selected.saturating_sub(rows.saturating_sub(1));
+    if palette.match_count() == 0 {
+        Line::styled(" no command matches", theme.style(Role::Muted)).render(list, buf);
+        return;
+    }
+    let lines: Vec<Line> = palette
+        .matches()
+        .enumerate()
+        .skip(first)
+        .take(rows)
+        .map(|(i, entry)| {
+            let style = if i == palette.selected {
+                theme.style(Role::Selection)
+            } else {
+                Style::default()
+            };
+            let label = format!(" {:<20}", entry.label());
+            Line::from(vec![
+                Span::styled(label, theme.style(Role::Focus)),
+                Span::styled(format!(" {}", entry.desc), theme.style(Role::Muted)),
+            ])
+            .patch_style(style)
+        })
+        .collect();
+    Paragraph::new(lines).render(list, buf);
+}
+
+fn confirm_quit(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let inner = popup(layout::centered(area, 52, 5), "Quit?", buf, theme);
+    let running: Vec<String> = app
+        .jobs
+        .iter()
+        .map(|j| inert(&j.label).into_owned())
+        .collect();
+    Paragraph::new(vec![
+        Line::styled(
+            format!("Still running: {}.", running.join(", ")),
+            theme.style(Role::Warn),
+        ),
+        Line::from(vec![
+            Span::styled("y", theme.style(Role::Focus)),
+            Span::raw(" cancel it (nothing is half-written) and quit  "),
+            Span::styled("n", theme.style(Role::Focus)),
+            Span::raw(" stay"),
+        ]),
+    ])
+    .wrap(Wrap { trim: true })
+    .render(inner, buf);
+}
+
+fn toasts(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let mut y = area.bottom();
+    for toast in app.toasts.iter().rev() {
+        if y <= area.y {
+            break;
+        }
+        y -= 1;
+        let text = format!(
+            " {} ",
+            shorten(&inert(&toast.text), (area.width as usize).saturating_sub(2))
+        );
+        let width = (text.chars().count() as u16).min(area.width);
+        let rect = Rect {
+            x: area.right().saturating_sub(width),
+            y,
+            width,
+            height: 1,
+        };
+        Clear.render(rect, buf);
+        Line::styled(
+            text,
+            theme
+                .style(toast.role)
+                .add_modifier(ratatui::style::Modifier::BOLD),
+        )
+        .render(rect, buf);
+    }
+}
+
+/// Keeps the end of `text` (the file name of a path matters most) within `width` chars.
+fn shorten(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    if n <= width {
+        return text.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let tail: String = text.chars().skip(n - (width - 1)).collect();
+    format!("…{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_paths_keep_their_file_name() {
+        assert_eq!(shorten("/very/long/path/ws.db", 9), "…th/ws.db");
+        assert_eq!(shorten("ws.db", 9), "ws.db");
+        assert_eq!(shorten("ws.db", 0), "");
+    }
+}
