@@ -96,9 +96,11 @@ impl ReadRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReadReply {
     LiveCount(i64),
+    /// The first page of a view, then the view again with its total once the whole
+    /// order is known (`total: None` in the first answer).
     ContactsView {
         generation: u64,
-        total: usize,
+        total: Option<usize>,
         start: usize,
         rows: Vec<ContactRow>,
     },

@@ -20,6 +20,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// A view whose first page ends within this many rows gets that page before the total.
+const QUICK_ROWS: usize = 1000;
 /// How often the watcher looks for commits by others.
 const WATCH_EVERY: Duration = Duration::from_secs(1);
 
@@ -91,7 +93,7 @@ impl Jobs {
 
 fn reader_loop(ws: &Workspace, requests: &Receiver<ReadRequest>, out: &Sender<Action>) {
     let mut pending: VecDeque<ReadRequest> = VecDeque::new();
-    let mut order = Order::default();
+    let mut reader = Reader::default();
     loop {
         if pending.is_empty() {
             match requests.recv() {
@@ -105,13 +107,15 @@ fn reader_loop(ws: &Workspace, requests: &Receiver<ReadRequest>, out: &Sender<Ac
         let Some(request) = pending.pop_front() else {
             continue;
         };
-        match serve(ws.conn(), &request, &mut order) {
-            Ok(Some(reply)) => {
-                if out.send(Action::Read(reply)).is_err() {
-                    return;
-                }
-            }
-            Ok(None) => {}
+        let mut listening = true;
+        let result = reader.answer(ws.conn(), &request, &mut |reply| {
+            listening &= out.send(Action::Read(reply)).is_ok();
+        });
+        if !listening {
+            return;
+        }
+        match result {
+            Ok(()) => {}
             Err(e) if is_interrupted(&e) => {
                 // Interrupted for a newer request of the same kind: drop it. Interrupted
                 // by accident (the newer request was another kind): run it again.
@@ -138,63 +142,82 @@ fn enqueue(pending: &mut VecDeque<ReadRequest>, request: ReadRequest) {
     pending.push_back(request);
 }
 
-/// The ids of the current contacts view, kept on the reader thread only.
-#[derive(Default)]
-struct Order {
+/// What the reader keeps between requests: the ids of the current contacts view, in
+/// order. It lives on the reader thread only; the UI sees pages.
+#[derive(Debug, Default)]
+pub struct Reader {
     generation: u64,
     ids: Vec<i64>,
 }
 
-impl Order {
+impl Reader {
     fn page(&self, start: usize, len: usize) -> &[i64] {
         let start = start.min(self.ids.len());
         let end = start.saturating_add(len).min(self.ids.len());
         &self.ids[start..end]
     }
-}
 
-fn serve(
-    conn: &Connection,
-    request: &ReadRequest,
-    order: &mut Order,
-) -> rusqlite::Result<Option<ReadReply>> {
-    Ok(Some(match request {
-        ReadRequest::LiveCount => ReadReply::LiveCount(queries::live_count(conn)?),
-        ReadRequest::ContactsView {
-            generation,
-            sort,
-            filter,
-            start,
-            len,
-        } => {
-            order.ids = queries::ordered_ids(conn, *sort, filter)?;
-            order.generation = *generation;
-            ReadReply::ContactsView {
-                generation: *generation,
-                total: order.ids.len(),
-                start: *start,
-                rows: queries::rows(conn, order.page(*start, *len))?,
+    /// Answers one request through `reply`: nothing for a page of a view that has been
+    /// replaced, two answers for an unfiltered view near the top (its first page at once,
+    /// then the total when the whole order is known — the first frame must not wait for
+    /// a million-row sort).
+    pub fn answer(
+        &mut self,
+        conn: &Connection,
+        request: &ReadRequest,
+        reply: &mut dyn FnMut(ReadReply),
+    ) -> rusqlite::Result<()> {
+        let answer = match request {
+            ReadRequest::LiveCount => ReadReply::LiveCount(queries::live_count(conn)?),
+            ReadRequest::ContactsView {
+                generation,
+                sort,
+                filter,
+                start,
+                len,
+            } => {
+                let first = start.saturating_add(*len);
+                if filter.trim().is_empty() && first <= QUICK_ROWS {
+                    let ids = queries::ordered_ids(conn, *sort, filter, Some(first))?;
+                    let ids = ids.get(*start..).unwrap_or_default();
+                    reply(ReadReply::ContactsView {
+                        generation: *generation,
+                        total: None,
+                        start: *start,
+                        rows: queries::rows(conn, ids)?,
+                    });
+                }
+                self.ids = queries::ordered_ids(conn, *sort, filter, None)?;
+                self.generation = *generation;
+                ReadReply::ContactsView {
+                    generation: *generation,
+                    total: Some(self.ids.len()),
+                    start: *start,
+                    rows: queries::rows(conn, self.page(*start, *len))?,
+                }
             }
-        }
-        ReadRequest::ContactsPage {
-            generation,
-            start,
-            len,
-        } => {
-            if *generation != order.generation {
-                return Ok(None);
+            ReadRequest::ContactsPage {
+                generation,
+                start,
+                len,
+            } => {
+                if *generation != self.generation {
+                    return Ok(());
+                }
+                ReadReply::ContactsPage {
+                    generation: *generation,
+                    start: *start,
+                    rows: queries::rows(conn, self.page(*start, *len))?,
+                }
             }
-            ReadReply::ContactsPage {
-                generation: *generation,
-                start: *start,
-                rows: queries::rows(conn, order.page(*start, *len))?,
-            }
-        }
-        ReadRequest::ContactDetail { id } => ReadReply::ContactDetail {
-            id: *id,
-            detail: queries::detail(conn, *id)?.map(Box::new),
-        },
-    }))
+            ReadRequest::ContactDetail { id } => ReadReply::ContactDetail {
+                id: *id,
+                detail: queries::detail(conn, *id)?.map(Box::new),
+            },
+        };
+        reply(answer);
+        Ok(())
+    }
 }
 
 fn is_interrupted(error: &rusqlite::Error) -> bool {
@@ -263,37 +286,50 @@ mod tests {
         );
     }
 
+    fn answers(reader: &mut Reader, conn: &Connection, request: ReadRequest) -> Vec<ReadReply> {
+        let mut replies = Vec::new();
+        reader
+            .answer(conn, &request, &mut |r| replies.push(r))
+            .unwrap();
+        replies
+    }
+
     #[test]
-    fn pages_of_an_old_view_are_not_answered() {
+    fn a_view_answers_its_first_page_then_its_total_and_old_pages_are_dropped() {
         let (_dir, ws) = fixture();
-        let mut order = Order::default();
-        let view = ReadRequest::ContactsView {
+        let mut reader = Reader::default();
+        let view = |filter: &str| ReadRequest::ContactsView {
             generation: 2,
             sort: Sort::default(),
-            filter: String::new(),
+            filter: filter.to_string(),
             start: 0,
             len: 2,
         };
-        let Some(ReadReply::ContactsView { total, rows, .. }) =
-            serve(ws.conn(), &view, &mut order).unwrap()
-        else {
-            panic!("no view");
-        };
-        assert_eq!((total, rows.len()), (3, 2));
+        let replies = answers(&mut reader, ws.conn(), view(""));
+        let summary: Vec<(Option<usize>, usize)> = replies
+            .iter()
+            .map(|r| match r {
+                ReadReply::ContactsView { total, rows, .. } => (*total, rows.len()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(summary, vec![(None, 2), (Some(3), 2)]);
+        // A filtered view is answered once, with its total.
+        assert_eq!(answers(&mut reader, ws.conn(), view("bob")).len(), 1);
         let stale = ReadRequest::ContactsPage {
             generation: 1,
             start: 0,
             len: 10,
         };
-        assert_eq!(serve(ws.conn(), &stale, &mut order).unwrap(), None);
+        assert!(answers(&mut reader, ws.conn(), stale).is_empty());
         let beyond = ReadRequest::ContactsPage {
             generation: 2,
             start: 50,
             len: 10,
         };
         assert!(matches!(
-            serve(ws.conn(), &beyond, &mut order).unwrap(),
-            Some(ReadReply::ContactsPage { rows, .. }) if rows.is_empty()
+            answers(&mut reader, ws.conn(), beyond).as_slice(),
+            [ReadReply::ContactsPage { rows, .. }] if rows.is_empty()
         ));
     }
 

@@ -108,8 +108,14 @@ pub struct ContactRow {
 }
 
 /// The ids of the live contacts matching `filter` (substring of email, name or company,
-/// case-insensitive), in `sort` order.
-pub fn ordered_ids(conn: &Connection, sort: Sort, filter: &str) -> rusqlite::Result<Vec<i64>> {
+/// case-insensitive), in `sort` order; only the first `limit` when given (SQLite then
+/// stops early along an index, or keeps a small top-N sorter instead of sorting all).
+pub fn ordered_ids(
+    conn: &Connection,
+    sort: Sort,
+    filter: &str,
+    limit: Option<usize>,
+) -> rusqlite::Result<Vec<i64>> {
     let direction = if sort.descending { "DESC" } else { "ASC" };
     let mut sql = String::from("SELECT c.id FROM contacts c WHERE c.merged_into IS NULL");
     let filter = filter.trim();
@@ -124,6 +130,9 @@ pub fn ordered_ids(conn: &Connection, sort: Sort, filter: &str) -> rusqlite::Res
         " ORDER BY {} {direction} NULLS LAST, c.id {direction}",
         sort.column.sql()
     ));
+    if let Some(limit) = limit {
+        sql.push_str(&format!(" LIMIT {limit}"));
+    }
     let mut stmt = conn.prepare(&sql)?;
     let rows = if filter.is_empty() {
         stmt.query_map([], |r| r.get(0))?.collect()
@@ -447,65 +456,43 @@ pub(crate) mod tests {
         (dir, ws)
     }
 
-    pub(crate) const FIXTURE_SQL: &str = r#"
-        INSERT INTO imports (id, path, content_hash, kind, preset, encoding, delimiter,
-                             headers, started_at, os_user)
-        VALUES (1, 'audience.csv', 'h', 'contacts', 'mailchimp', 'utf-8', ',',
-                '["Email Address","First Name","Last Name","Company"]', 1767225600, 'ann');
-        INSERT INTO contacts (id, email, email_norm, first_name, last_name, company, country,
-                              status, source, first_seen_at, updated_at, last_open_at)
-        VALUES (1, 'Ada@Example.com', 'ada@example.com', 'Ada', 'Lovelace', 'Engines Ltd',
-                'GB', 'subscribed', 'mailchimp', 1767225600, 1767225600, 1767312000),
-               (2, 'bob@example.org', 'bob@example.org', 'Bob', 'Builder', 'Acme', 'DE',
-                'unsubscribed', 'mailchimp', 1767225600, 1767225600, NULL),
-               (3, 'ada.l@example.com', 'ada.l@example.com', 'Ada', 'L.', NULL, 'GB',
-                'subscribed', 'mailchimp', 1767225600, 1767225600, NULL),
-               (4, 'zed@example.net', 'zed@example.net', 'Zed', 'Zulu', 'Zeta 50% Co', 'US',
-                'cleaned', 'hubspot', 1767225600, 1767225600, NULL);
-        UPDATE contacts SET merged_into = 1 WHERE id = 3;
-        INSERT INTO source_records (import_id, contact_id, row_number, external_id, raw, row_hash)
-        VALUES (1, 1, 2, 'L1', '["Ada@Example.com","Ada","Lovelace","Engines Ltd"]', 'a'),
-               (1, 2, 3, 'L2', '["bob@example.org","Bob","Builder","Acme"]', 'b'),
-               (1, 3, 4, 'L3', '["ada.l@example.com","Ada","L.","","extra"]', 'c'),
-               (1, 4, 5, 'L4', '["zed@example.net","Zed","Zulu","Zeta 50% Co"]', 'd');
-        INSERT INTO custom_fields (id, name, type) VALUES (1, 'Favourite colour', 'text');
-        INSERT INTO contact_custom_values (contact_id, field_id, value) VALUES (1, 1, 'blue');
-        INSERT INTO tags (id, name) VALUES (1, 'vip'), (2, 'newsletter');
-        INSERT INTO contact_tags (contact_id, tag_id) VALUES (1, 1), (1, 2);
-        INSERT INTO events (contact_id, type, occurred_at, campaign, url, amount, import_id)
-        VALUES (1, 'open', 1767398400, 'Jan news', '', NULL, 1),
-               (3, 'purchase', 1767484800, '', '', 49.5, 1);
-    "#;
+    /// Shared with the integration tests (snapshots, tmux).
+    pub(crate) const FIXTURE_SQL: &str = include_str!("../../tests/tui_fixture.sql");
 
     #[test]
     fn the_order_follows_sort_and_filter_and_skips_merged_contacts() {
         let (_dir, ws) = fixture();
-        let by_email = ordered_ids(ws.conn(), Sort::default(), "").unwrap();
+        let by_email = ordered_ids(ws.conn(), Sort::default(), "", None).unwrap();
         assert_eq!(by_email, vec![1, 2, 4]);
+        let first_two = ordered_ids(ws.conn(), Sort::default(), "", Some(2)).unwrap();
+        assert_eq!(first_two, vec![1, 2]);
         let desc = Sort {
             column: SortColumn::Email,
             descending: true,
         };
-        assert_eq!(ordered_ids(ws.conn(), desc, "").unwrap(), vec![4, 2, 1]);
+        assert_eq!(
+            ordered_ids(ws.conn(), desc, "", None).unwrap(),
+            vec![4, 2, 1]
+        );
         let by_activity = Sort {
             column: SortColumn::LastActivity,
             descending: true,
         };
-        assert_eq!(ordered_ids(ws.conn(), by_activity, "").unwrap()[0], 1);
+        assert_eq!(ordered_ids(ws.conn(), by_activity, "", None).unwrap()[0], 1);
         assert_eq!(
-            ordered_ids(ws.conn(), Sort::default(), "ACME").unwrap(),
+            ordered_ids(ws.conn(), Sort::default(), "ACME", None).unwrap(),
             vec![2]
         );
         assert_eq!(
-            ordered_ids(ws.conn(), Sort::default(), "da lov").unwrap(),
+            ordered_ids(ws.conn(), Sort::default(), "da lov", None).unwrap(),
             vec![1]
         );
         // `%` is a literal, not a wildcard.
         assert_eq!(
-            ordered_ids(ws.conn(), Sort::default(), "50%").unwrap(),
+            ordered_ids(ws.conn(), Sort::default(), "50%", None).unwrap(),
             vec![4]
         );
-        assert!(ordered_ids(ws.conn(), Sort::default(), "%%%%")
+        assert!(ordered_ids(ws.conn(), Sort::default(), "%%%%", None)
             .unwrap()
             .is_empty());
     }

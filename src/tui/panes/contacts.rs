@@ -176,11 +176,9 @@ impl Default for ContactsPane {
 }
 
 impl ContactsPane {
-    /// The row under the cursor, when it is loaded.
+    /// The row at `index`, when it is loaded. While a new view loads, the previous
+    /// one's rows stay on screen (marked "loading…") rather than blanking it.
     fn row(&self, index: usize) -> Option<&ContactRow> {
-        if self.window_generation != self.generation {
-            return None;
-        }
         index
             .checked_sub(self.window_start)
             .and_then(|i| self.window.get(i))
@@ -210,10 +208,16 @@ impl ContactsPane {
         })]
     }
 
+    /// Rows the cursor can reach: the view's total, or before it is known, the rows of
+    /// the first page.
+    fn reachable(&self) -> usize {
+        self.total.unwrap_or(self.window_start + self.window.len())
+    }
+
     /// Moves the cursor to `target` (clamped), scrolls to keep it visible and asks for
     /// the rows that are about to be needed.
     fn move_to(&mut self, target: usize) -> Vec<Effect> {
-        let total = self.total.unwrap_or(0);
+        let total = self.reachable();
         self.cursor = target.min(total.saturating_sub(1));
         if self.cursor < self.offset {
             self.offset = self.cursor;
@@ -227,7 +231,7 @@ impl ContactsPane {
     /// Requests a page when the visible rows, plus half a margin on each side, are not
     /// all in the window for the current view.
     fn ensure_window(&mut self) -> Vec<Effect> {
-        let Some(total) = self.total else {
+        let Some(total) = self.total.filter(|_| !self.loading) else {
             return Vec::new();
         };
         let half = self.margin() / 2;
@@ -371,9 +375,11 @@ impl ContactsPane {
                 start,
                 rows,
             } if *generation == self.generation => {
-                self.loading = false;
-                self.error = None;
-                self.total = Some(*total);
+                if let Some(total) = total {
+                    self.loading = false;
+                    self.error = None;
+                    self.total = Some(*total);
+                }
                 self.set_window(*generation, *start, rows);
                 let cursor = self.cursor;
                 self.move_to(cursor)
@@ -453,7 +459,7 @@ impl ContactsPane {
     }
 
     fn render_table(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let total = self.total.unwrap_or(0);
+        let total = self.reachable();
         if self.total == Some(0) && !self.loading {
             let message = if self.filter.is_empty() {
                 "No contacts yet. Import a file with  :import PATH".to_string()
@@ -809,7 +815,7 @@ mod tests {
         let rows: Vec<ContactRow> = (0..total.min(100) as i64).map(row).collect();
         pane.update(&Action::Read(ReadReply::ContactsView {
             generation: pane.generation,
-            total,
+            total: Some(total),
             start,
             rows,
         }));
@@ -855,6 +861,23 @@ mod tests {
     }
 
     #[test]
+    fn the_first_page_is_usable_before_the_total_is_known() {
+        let mut pane = ContactsPane::default();
+        pane.resize(Rect::new(0, 0, 80, 22));
+        pane.refresh();
+        pane.update(&Action::Read(ReadReply::ContactsView {
+            generation: pane.generation,
+            total: None,
+            start: 0,
+            rows: (0..100).map(row).collect(),
+        }));
+        assert!(pane.loading);
+        assert!(cmd(&mut pane, Command::Bottom).is_empty());
+        assert_eq!(pane.cursor, 99);
+        assert_eq!(pane.row(99).map(|r| r.id), Some(99));
+    }
+
+    #[test]
     fn g_and_big_g_jump_to_the_ends() {
         let mut pane = loaded(1_000_000);
         let effects = cmd(&mut pane, Command::Bottom);
@@ -885,14 +908,14 @@ mod tests {
         // The answer for "a" arrives after "ad" was typed: ignored.
         pane.update(&Action::Read(ReadReply::ContactsView {
             generation: current - 1,
-            total: 300,
+            total: Some(300),
             start: 0,
             rows: vec![row(7)],
         }));
         assert_eq!(pane.total, Some(500));
         pane.update(&Action::Read(ReadReply::ContactsView {
             generation: current,
-            total: 1,
+            total: Some(1),
             start: 0,
             rows: vec![row(9)],
         }));
@@ -952,7 +975,7 @@ mod tests {
         assert_eq!(pane.cursor, 49);
         pane.update(&Action::Read(ReadReply::ContactsView {
             generation: pane.generation,
-            total: 0,
+            total: Some(0),
             start: 0,
             rows: Vec::new(),
         }));
