@@ -7,4 +7,6 @@
 
 pub mod cli;
 pub mod clock;
+pub mod import;
+pub mod text;
 pub mod workspace;
