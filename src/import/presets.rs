@@ -88,6 +88,93 @@ pub enum Field {
 }
 
 impl Field {
+    /// Every field, in declaration order.
+    pub const ALL: [Field; 38] = [
+        Field::ExternalId,
+        Field::Email,
+        Field::FirstName,
+        Field::LastName,
+        Field::FullName,
+        Field::Company,
+        Field::JobTitle,
+        Field::Phone,
+        Field::Street,
+        Field::City,
+        Field::Region,
+        Field::Postcode,
+        Field::Country,
+        Field::DateOfBirth,
+        Field::Language,
+        Field::Industry,
+        Field::CompanySize,
+        Field::LifecycleStage,
+        Field::LeadStatus,
+        Field::Status,
+        Field::MemberRating,
+        Field::OpenCount,
+        Field::ClickCount,
+        Field::PurchaseCount,
+        Field::TotalSpent,
+        Field::LastOpenAt,
+        Field::LastClickAt,
+        Field::SubscribedAt,
+        Field::Tags,
+        Field::Unsubscribed,
+        Field::Bounced,
+        Field::Complained,
+        Field::EventType,
+        Field::OccurredAt,
+        Field::Campaign,
+        Field::Url,
+        Field::Amount,
+        Field::Ignore,
+    ];
+
+    /// The snake_case name shown to users and in `--json` output; for contact fields it is
+    /// the `contacts` column the field fills.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Field::ExternalId => "external_id",
+            Field::Email => "email",
+            Field::FirstName => "first_name",
+            Field::LastName => "last_name",
+            Field::FullName => "full_name",
+            Field::Company => "company",
+            Field::JobTitle => "job_title",
+            Field::Phone => "phone",
+            Field::Street => "street",
+            Field::City => "city",
+            Field::Region => "region",
+            Field::Postcode => "postcode",
+            Field::Country => "country",
+            Field::DateOfBirth => "date_of_birth",
+            Field::Language => "language",
+            Field::Industry => "industry",
+            Field::CompanySize => "company_size",
+            Field::LifecycleStage => "lifecycle_stage",
+            Field::LeadStatus => "lead_status",
+            Field::Status => "status",
+            Field::MemberRating => "member_rating",
+            Field::OpenCount => "open_count",
+            Field::ClickCount => "click_count",
+            Field::PurchaseCount => "purchase_count",
+            Field::TotalSpent => "total_spent",
+            Field::LastOpenAt => "last_open_at",
+            Field::LastClickAt => "last_click_at",
+            Field::SubscribedAt => "subscribed_at",
+            Field::Tags => "tags",
+            Field::Unsubscribed => "unsubscribed",
+            Field::Bounced => "bounced",
+            Field::Complained => "complained",
+            Field::EventType => "event_type",
+            Field::OccurredAt => "occurred_at",
+            Field::Campaign => "campaign",
+            Field::Url => "url",
+            Field::Amount => "amount",
+            Field::Ignore => "ignore",
+        }
+    }
+
     /// Fields several columns may feed at once; the importer combines them (the most
     /// restrictive status wins). Every other field takes one column: the preset's
     /// preferred one, the rest stay custom fields.
@@ -114,13 +201,20 @@ impl Field {
 }
 
 /// Whether a flag column's cell is set: a yes-word (true, 1, yes, ja, oui...), or any other
-/// non-empty text that is not a no-word, because some platforms write the reason instead of
-/// `true` (HubSpot's hard bounce reason "MAILBOX_FULL" means bounced).
+/// text that is not a no-word and not blank, because some platforms write a reason or a
+/// date instead of `true` (HubSpot's hard bounce reason "MAILBOX_FULL" means bounced,
+/// CleverReach's `deactivated` holds the unsubscribe time). Blank means empty, `null`,
+/// `none`, or only zeros and punctuation (`0`, `0000-00-00 00:00:00`, `[]`, `-`).
 pub fn flag_is_set(value: &str) -> bool {
     let value = value.trim();
     match crate::text::status::parse_flag(value) {
         Some(set) => set,
-        None => !value.is_empty() && !matches!(value, "-" | "[]" | "null" | "NULL" | "none"),
+        None => {
+            let blank = value.chars().all(|c| c == '0' || !c.is_alphanumeric())
+                || value.eq_ignore_ascii_case("null")
+                || value.eq_ignore_ascii_case("none");
+            !blank
+        }
     }
 }
 
@@ -406,6 +500,8 @@ const CLEVERREACH: Preset = Preset {
         ("Firma", Field::Company),
         ("Anmeldedatum", Field::SubscribedAt),
         ("registered", Field::SubscribedAt),
+        ("Abmeldedatum", Field::Unsubscribed),
+        ("deactivated", Field::Unsubscribed),
         ("Aktiv", Field::Status),
         ("Tags", Field::Tags),
     ],
@@ -430,6 +526,7 @@ const BREVO: Preset = Preset {
     label: "Brevo (Sendinblue) contacts export",
     columns: &[
         ("CONTACT ID", Field::ExternalId),
+        ("EXT_ID", Field::ExternalId),
         ("EMAIL", Field::Email),
         ("FIRSTNAME", Field::FirstName),
         ("PRENOM", Field::FirstName),
@@ -725,6 +822,11 @@ const SYNONYMS: &[(&str, Field)] = &[
     ("étiquettes", Field::Tags),
     ("etiquetas", Field::Tags),
     ("unsubscribed", Field::Unsubscribed),
+    ("unsubscribed_at", Field::Unsubscribed),
+    ("unsubscribe date", Field::Unsubscribed),
+    ("Abmeldedatum", Field::Unsubscribed),
+    ("date de désinscription", Field::Unsubscribed),
+    ("fecha de baja", Field::Unsubscribed),
     ("opted out", Field::Unsubscribed),
     ("email_blacklisted", Field::Unsubscribed),
     ("blacklisted", Field::Unsubscribed),
@@ -1249,7 +1351,7 @@ mod tests {
                 Known(Postcode),
                 Known(City),
                 Known(SubscribedAt),
-                c("Abmeldedatum"),
+                Known(Unsubscribed),
                 Known(Status),
                 Known(Tags),
             ]
@@ -1286,6 +1388,10 @@ mod tests {
         assert!(!flag_is_set("false"));
         assert!(!flag_is_set(""));
         assert!(flag_is_set("MAILBOX_FULL"));
+        assert!(flag_is_set("2024-05-01 13:45:10"));
+        assert!(!flag_is_set("0000-00-00 00:00:00"));
+        assert!(!flag_is_set("null"));
+        assert!(!flag_is_set("[]"));
     }
 
     #[test]
@@ -1390,6 +1496,38 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn field_names_are_unique_snake_case() {
+        let mut names: Vec<&str> = Field::ALL.iter().map(Field::name).collect();
+        assert!(names
+            .iter()
+            .all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_')));
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Field::ALL.len());
+        assert_eq!(Field::DateOfBirth.name(), "date_of_birth");
+    }
+
+    #[test]
+    fn cleverreach_api_style_export() {
+        let h = headers("email,activated,registered,deactivated,source,tags,vorname,nachname");
+        let p = detect(&h);
+        assert_eq!(p.name, "cleverreach");
+        assert_eq!(
+            p.map(&h),
+            [
+                Known(Email),
+                c("activated"),
+                Known(SubscribedAt),
+                Known(Unsubscribed),
+                c("source"),
+                Known(Tags),
+                Known(FirstName),
+                Known(LastName),
+            ]
+        );
     }
 
     #[test]
