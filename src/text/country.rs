@@ -282,6 +282,11 @@ static INDEX: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {
 /// The ISO 3166-1 alpha-2 code of a country given by code (alpha-2 or alpha-3) or by name
 /// (English, German, French, Spanish or local; see the module doc). `None` when unknown.
 pub fn to_iso(name: &str) -> Option<&'static str> {
+    let trimmed = name.trim();
+    if trimmed.len() <= 3 && trimmed.bytes().all(|b| b.is_ascii_alphabetic()) {
+        // Codes, the common case in exports: skip the Unicode folding.
+        return INDEX.get(&trimmed.to_ascii_lowercase()).copied();
+    }
     let key = fold_key(name);
     let key = match key.strip_prefix("the") {
         Some(rest)

@@ -57,21 +57,25 @@ pub fn clean(s: &str) -> String {
     out
 }
 
-/// Bidirectional formatting characters: they reorder what a terminal shows ("Trojan
-/// Source"), so a name could display as something it is not.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+/// Bidirectional formatting characters reorder what a terminal shows ("Trojan Source"),
+/// so a name could display as something it is not; the Unicode line and paragraph
+/// separators break a table row like a newline would.
+fn is_layout_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}'
+    )
 }
 
 fn needs_escape(c: char) -> bool {
-    c.is_control() || is_bidi_control(c)
+    c.is_control() || is_layout_control(c)
 }
 
 /// A form of `s` that is safe to write to a terminal: every control character (C0, DEL, C1,
-/// hence every escape sequence's ESC/CSI) and every bidi override is replaced by a visible,
+/// hence every escape sequence's ESC/CSI), every bidi override and line separator is replaced by a visible,
 /// inert stand-in. C0 controls and DEL become their Unicode "control pictures" (`␛`, `␊`,
-/// `␡`: one column wide, so table layouts hold); C1 controls and bidi characters become
-/// `\u{..}`. Borrows when there is nothing to replace, which is the common case.
+/// `␡`: one column wide, so table layouts hold); C1 controls, bidi characters and the
+/// Unicode line/paragraph separators become `\u{..}`. Borrows when there is nothing to replace, which is the common case.
 pub fn inert(s: &str) -> Cow<'_, str> {
     if !s.chars().any(needs_escape) {
         return Cow::Borrowed(s);
@@ -134,6 +138,7 @@ mod tests {
         assert_eq!(shown, "Bob␛[2J␛]0;pwned␇␍␊\\u{9b}31m\\u{202e}evil");
         assert!(!shown.chars().any(char::is_control));
         assert_eq!(inert("a\u{7f}b"), "a␡b");
+        assert_eq!(inert("a\u{2028}b"), "a\\u{2028}b");
     }
 
     #[test]

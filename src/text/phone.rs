@@ -4,6 +4,7 @@
 //! latter's validation costs ~455 µs a number (minutes per million rows), this one about
 //! 1–2 µs (see DESIGN.md and `per_call_cost` below).
 
+use super::country::to_iso;
 use rlibphonenumber::{
     NumberLengthType, PhoneNumber, PhoneNumberFormat, Region, PHONE_NUMBER_UTIL,
 };
@@ -18,7 +19,11 @@ fn parse(raw: &str, country_iso2: Option<&str>) -> Option<PhoneNumber> {
     if raw.is_empty() || raw.len() > MAX_LEN || !raw.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }
-    let region = country_iso2.and_then(|c| c.trim().to_ascii_uppercase().parse::<Region>().ok());
+    // Through `to_iso` even for two-letter input: `Region` parses any two letters
+    // ("UK", "ZZ"), and the parser then rejects every national number.
+    let region = country_iso2
+        .and_then(to_iso)
+        .and_then(|iso| iso.parse::<Region>().ok());
     PHONE_NUMBER_UTIL.parse(raw, region).ok()
 }
 
@@ -31,8 +36,9 @@ fn dialable(number: &PhoneNumber) -> bool {
     )
 }
 
-/// The E.164 form (`+493012345678`) of `raw`, read as a number of `country_iso2` unless it
-/// carries its own `+CC`. `None` when the country is unknown and there is no `+CC` (a bare
+/// The E.164 form (`+493012345678`) of `raw`, read as a number of `country_iso2` (an ISO
+/// code, or any name [`to_iso`] knows, such as "UK" or "Deutschland") unless it carries its
+/// own `+CC`. `None` when the country is unknown and there is no `+CC` (a bare
 /// `(555) 010-0199` could be from anywhere), or when the digits cannot be a number of that
 /// country (wrong length). A number of the right length in an unassigned range still gets
 /// its E.164 form, so two spellings of it match; [`is_possible`] is the audit's check.
@@ -103,7 +109,15 @@ mod tests {
             to_e164("+49 30 1234567", Some("ZZ")).as_deref(),
             Some("+49301234567")
         );
-        assert_eq!(to_e164("030 1234567", Some("Germany")), None);
+        assert_eq!(
+            to_e164("030 1234567", Some("Deutschland")).as_deref(),
+            Some("+49301234567")
+        );
+        assert_eq!(
+            to_e164("020 7183 8750", Some("UK")).as_deref(),
+            Some("+442071838750")
+        );
+        assert_eq!(to_e164("030 1234567", Some("Atlantis")), None);
         assert!(!is_possible("123", Some("US")));
         assert!(!is_possible(&"9".repeat(200), Some("US")));
     }
