@@ -1,24 +1,29 @@
 //! Platform presets: which export column feeds which contact field.
 //!
-//! Sources for the header tables:
-//! - Mailchimp: audience export headers quoted verbatim from public code that reads real
-//!   exports (`shared/formats/mailchimp-headers.txt`: subscribed, unsubscribed and cleaned
-//!   exports), Mailchimp's "View or export an audience" help page (unsubscribed exports add
-//!   `UNSUB_*`, cleaned exports `CLEAN_*` columns; TAGS are written as `"a","b"`).
-//! - HubSpot: `shared/formats/hubspot-headers.txt` (column names of a real contacts export)
-//!   plus HubSpot's default contact property labels (Company Name, Job Title, Postal Code,
-//!   Industry, Number of Employees, Marketing emails opened/clicked, Last marketing email
-//!   open/click date, Unsubscribed from all email, Email hard bounce reason). Multi-select
-//!   values are `;`-separated.
-//! - Klaviyo: `shared/formats/klaviyo-headers.txt` (profile export columns) and the Klaviyo
-//!   API consent/suppression vocabulary.
-//! - Constant Contact: `shared/formats/constantcontact-headers.txt` (Tags and Email Lists
-//!   split on `,`).
-//! - ActiveCampaign, CleverReach, Brevo: their import/export help pages' column names
-//!   (ActiveCampaign "Contact ID", "Organization", "Date Created"; CleverReach German
-//!   exports "E-Mail", "Vorname", "Nachname", "Anmeldedatum", "Aktiv"; Brevo attributes
-//!   EMAIL, FIRSTNAME/PRENOM, LASTNAME/NOM, SMS, EMAIL_BLACKLISTED, ADDED_TIME).
-//! - gen_contacts.py (contacts and events exports) for the generic preset.
+//! Sources for the header tables, and how sure they are:
+//! - Mailchimp (high): audience export headers quoted verbatim from public code that reads
+//!   real exports (`shared/formats/mailchimp-headers.txt`: a subscribed export, and an
+//!   unsubscribed one with its repeated `UNSUB_*` columns). Mailchimp's audience export is a
+//!   ZIP of subscribed, unsubscribed and cleaned member CSVs with no status column; the
+//!   cleaned file's `CLEAN_*` column names are from memory of such exports, not verified.
+//!   TAGS cells are `"a","b"` lists.
+//! - HubSpot (high for the listed columns): `shared/formats/hubspot-headers.txt` (a real
+//!   contacts export) plus HubSpot's default contact property labels (Company Name, Job
+//!   Title, Postal Code, Industry, Number of Employees, Marketing emails opened/clicked,
+//!   Last marketing email open/click date, Unsubscribed from all email, Email hard bounce
+//!   reason). Multi-select values are `;`-separated.
+//! - Klaviyo (medium): `shared/formats/klaviyo-headers.txt` and the Klaviyo API
+//!   consent/suppression vocabulary.
+//! - Constant Contact (medium): `shared/formats/constantcontact-headers.txt` (Tags split on
+//!   `,`) and the v3 API's export field list (street/city/state/zip per address type).
+//! - ActiveCampaign, CleverReach, Brevo (lower: no real export header row was available):
+//!   the platforms' contact field names. ActiveCampaign: email, first/last name, phone,
+//!   organization, created date, tags; CleverReach receivers: email, registered, activated,
+//!   deactivated (a timestamp, 0 while active), source, tags, plus German attribute columns
+//!   (Vorname, Nachname, Firma, Anmeldedatum, Abmeldedatum, Aktiv); Brevo attributes EMAIL,
+//!   FIRSTNAME/PRENOM, LASTNAME/NOM, SMS, EMAIL_BLACKLISTED, ADDED_TIME. The generic
+//!   synonyms back all three up.
+//! - `shared/gen_contacts.py` (contacts and events exports) for the generic preset.
 //!
 //! Header matching ignores case, accents, spaces and punctuation, so `E-Mail-Adresse`,
 //! `email_adresse` and `EMAIL ADRESSE` are one header. A preset's own table is tried first,
