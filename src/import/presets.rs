@@ -25,6 +25,13 @@
 //!   synonyms back all three up.
 //! - `shared/gen_contacts.py` (contacts and events exports) for the generic preset.
 //!
+//! Only columns that are pure platform bookkeeping map to [`Field::Ignore`]: the IP address
+//! of the opt-in/confirmation and the geo-IP coordinates and GMT/DST offsets derived from it
+//! (Mailchimp OPTIN_IP, CONFIRM_IP, LATITUDE, LONGITUDE, GMTOFF, DSTOFF; Klaviyo and
+//! ActiveCampaign IP Address, Latitude, Longitude). They are personal data with no use for
+//! list health; the raw row keeps them anyway. Everything else unknown (TIMEZONE, NOTES,
+//! LAST_CHANGED, owners, sources) becomes a custom field.
+//!
 //! Header matching ignores case, accents, spaces and punctuation, so `E-Mail-Adresse`,
 //! `email_adresse` and `EMAIL ADRESSE` are one header. A preset's own table is tried first,
 //! then the generic synonym table (English, German, French, Spanish), so an export with an
@@ -358,7 +365,6 @@ const HUBSPOT: Preset = Preset {
         ("Marketing emails clicked", Field::ClickCount),
         ("Last marketing email open date", Field::LastOpenAt),
         ("Last marketing email click date", Field::LastClickAt),
-        ("Number of Pageviews", Field::Ignore),
         ("Unsubscribed from all email", Field::Unsubscribed),
         ("Opted out of all email", Field::Unsubscribed),
         ("Email hard bounce reason", Field::Bounced),
@@ -826,6 +832,14 @@ const SYNONYMS: &[(&str, Field)] = &[
     ("tags", Field::Tags),
     ("tag", Field::Tags),
     ("labels", Field::Tags),
+    ("groups", Field::Tags),
+    ("interests", Field::Tags),
+    ("Gruppen", Field::Tags),
+    ("Interessen", Field::Tags),
+    ("groupes", Field::Tags),
+    ("centres d'intérêt", Field::Tags),
+    ("grupos", Field::Tags),
+    ("intereses", Field::Tags),
     ("Schlagworte", Field::Tags),
     ("étiquettes", Field::Tags),
     ("etiquetas", Field::Tags),
@@ -1443,6 +1457,11 @@ mod tests {
             p.map(&ev),
             [Email, EventType, OccurredAt, Campaign, Url, Amount].map(Known)
         );
+        // Tags win over groups; the groups column is kept as a custom field.
+        assert_eq!(
+            p.map(&headers("email,groups,tags")),
+            [Known(Email), c("groups"), Known(Tags)]
+        );
         let ids = headers("id,contact_id,external_id");
         assert_eq!(
             p.map(&ids),
@@ -1484,6 +1503,8 @@ mod tests {
             ("Straße", Street),
             ("Branche", Industry),
             ("Sprache", Language),
+            ("Gruppen", Tags),
+            ("Centres d'intérêt", Tags),
         ];
         let generic = by_name("generic").map(|p| p as *const Preset);
         let p = detect(&[]);
