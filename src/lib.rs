@@ -6,6 +6,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod cli;
-pub mod import;
 pub mod clock;
+pub mod import;
+pub mod text;
 pub mod workspace;

@@ -31,6 +31,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    restore_default_sigpipe();
     let args = Cli::parse();
     let result = cli::Context::new(args.db, args.now.as_deref(), args.group_shared).and_then(
         |ctx| match args.command {
@@ -47,5 +48,15 @@ fn main() -> ExitCode {
             eprintln!("listwarden: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `listwarden stats | head` must end quietly, like any Unix tool, instead of panicking on
+/// a closed stdout: Rust ignores SIGPIPE by default, so restore the default action.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is a valid action.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

@@ -4,7 +4,8 @@
 mod common;
 use common::Workdir;
 
-const MAILCHIMP: &str = "\"Email Address\",\"First Name\",\"Last Name\",MEMBER_RATING,OPTIN_TIME,CC,LEID,EUID,TAGS\n\
+const MAILCHIMP: &str =
+    "\"Email Address\",\"First Name\",\"Last Name\",MEMBER_RATING,OPTIN_TIME,CC,LEID,EUID,TAGS\n\
 ann@example.org,Ann,Smith,4,\"2024-05-01 10:00:00\",DE,101,e1,\"\"\"vip\"\",\"\"shop\"\"\"\n\
   Bob@Example.ORG ,bob,MILLER,2,\"2023-01-02 08:00:00\",AT,102,e2,\n";
 
@@ -82,10 +83,22 @@ fn custom_columns_become_typed_custom_fields() {
     );
     w.ok(&["import", file.to_str().unwrap()]);
     // Industry is a known field; the others are custom and typed from their values.
-    assert_eq!(w.query_i64("SELECT count(*) FROM custom_fields WHERE name = 'Seats' AND type = 'number'"), 1);
-    assert_eq!(w.query_i64("SELECT count(*) FROM custom_fields WHERE name = 'Renewal' AND type = 'date'"), 1);
-    assert_eq!(w.query_i64("SELECT count(*) FROM custom_fields WHERE name = 'Trial' AND type = 'boolean'"), 1);
-    assert_eq!(w.query_i64("SELECT count(*) FROM contact_custom_values WHERE num = 12"), 1);
+    assert_eq!(
+        w.query_i64("SELECT count(*) FROM custom_fields WHERE name = 'Seats' AND type = 'number'"),
+        1
+    );
+    assert_eq!(
+        w.query_i64("SELECT count(*) FROM custom_fields WHERE name = 'Renewal' AND type = 'date'"),
+        1
+    );
+    assert_eq!(
+        w.query_i64("SELECT count(*) FROM custom_fields WHERE name = 'Trial' AND type = 'boolean'"),
+        1
+    );
+    assert_eq!(
+        w.query_i64("SELECT count(*) FROM contact_custom_values WHERE num = 12"),
+        1
+    );
 }
 
 #[test]
@@ -104,19 +117,31 @@ fn events_import_keyed_by_email_and_idempotent() {
     );
     let out = w.ok(&["import", "--events", events.to_str().unwrap()]);
     assert!(out.contains("5 read, 3 new"), "{out}");
-    assert!(out.contains("row 5") && out.contains("no contact with email nobody@example.org"), "{out}");
-    assert!(out.contains("row 6") && out.contains("unknown event type"), "{out}");
+    assert!(
+        out.contains("row 5") && out.contains("no contact with email nobody@example.org"),
+        "{out}"
+    );
+    assert!(
+        out.contains("row 6") && out.contains("unknown event type"),
+        "{out}"
+    );
     let stats = w.stats();
     assert_eq!(stats["events"], 3);
     assert_eq!(stats["events_by_type"]["purchase"], 1);
-    assert_eq!(stats["by_status"]["unsubscribed"], 1, "an unsubscribe event unsubscribes");
+    assert_eq!(
+        stats["by_status"]["unsubscribed"], 1,
+        "an unsubscribe event unsubscribes"
+    );
     // An overlapping export adds only what is new.
     let more = w.write(
         "e2.csv",
         "email,type,occurred_at,campaign,url,amount\nann@example.org,open,2025-12-01T10:00:00Z,Dec,,\nann@example.org,click,2025-12-01T10:01:00Z,Dec,/pricing,\n",
     );
     let out = w.ok(&["import", "--events", more.to_str().unwrap()]);
-    assert!(out.contains("1 new") && out.contains("1 unchanged"), "{out}");
+    assert!(
+        out.contains("1 new") && out.contains("1 unchanged"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -139,8 +164,16 @@ fn malformed_files_are_reported_clearly_and_change_nothing() {
     let before = w.stats();
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty.csv", vec![], "empty"),
-        ("binary.csv", vec![0x00, 0x01, 0xff, 0x00, 0x13, 0x37, 0x00, 0x42], "not a text file"),
-        ("noid.csv", b"colour,size\nred,3\n".to_vec(), "no column identifies a contact"),
+        (
+            "binary.csv",
+            vec![0x00, 0x01, 0xff, 0x00, 0x13, 0x37, 0x00, 0x42],
+            "not a text file",
+        ),
+        (
+            "noid.csv",
+            b"colour,size\nred,3\n".to_vec(),
+            "no column identifies a contact",
+        ),
     ];
     for (name, bytes, expected) in cases {
         let path = w.write(name, bytes);
@@ -150,7 +183,10 @@ fn malformed_files_are_reported_clearly_and_change_nothing() {
         assert_eq!(w.stats(), before, "{name} changed the workspace");
     }
     let missing = w.fails(&["import", "no-such-file.csv"]);
-    assert!(missing.contains("no-such-file.csv") && missing.contains("cannot read"), "{missing}");
+    assert!(
+        missing.contains("no-such-file.csv") && missing.contains("cannot read"),
+        "{missing}"
+    );
 }
 
 #[test]
@@ -166,10 +202,20 @@ fn bad_rows_are_rejected_with_row_and_reason_while_good_rows_import() {
     bytes.extend_from_slice(b"\"multi\nline\"@x.io,Multi,\"Line\r\nName\"\n");
     let path = w.write("mixed.csv", bytes);
     let out = w.ok(&["import", path.to_str().unwrap()]);
-    assert!(out.contains("row 3") && out.contains("3 fields but the header has 3") == false, "{out}");
-    assert!(out.contains("row 3: row has 4 fields but the header has 3"), "{out}");
-    assert!(out.contains("row 4, column \"first_name\": value is 10485760 bytes long"), "{out}");
-    assert_eq!(w.query_i64("SELECT count(*) FROM contacts WHERE first_name = 'Jörg' AND last_name = 'Müller'"), 1);
+    assert!(
+        out.contains("row 3: row has 4 fields but the header has 3"),
+        "{out}"
+    );
+    assert!(
+        out.contains("row 4, column \"first_name\": value is 10485760 bytes long"),
+        "{out}"
+    );
+    assert_eq!(
+        w.query_i64(
+            "SELECT count(*) FROM contacts WHERE first_name = 'Jörg' AND last_name = 'Müller'"
+        ),
+        1
+    );
     assert_eq!(w.stats()["contacts"], 3);
 }
 
@@ -182,7 +228,10 @@ fn duplicate_headers_keep_both_columns() {
     );
     w.ok(&["import", path.to_str().unwrap()]);
     assert_eq!(w.stats()["contacts"], 1);
-    assert_eq!(w.query_i64("SELECT count(*) FROM source_records WHERE raw LIKE '%Other text%'"), 1);
+    assert_eq!(
+        w.query_i64("SELECT count(*) FROM source_records WHERE raw LIKE '%Other text%'"),
+        1
+    );
 }
 
 #[test]
@@ -222,9 +271,20 @@ fn two_processes_importing_at_once_both_succeed() {
     let pa = w.write("a.csv", a);
     let pb = w.write("b.csv", b);
     w.ok(&["stats"]);
-    let ca = w.command().args(["import", pa.to_str().unwrap()]).spawn().unwrap();
-    let cb = w.command().args(["import", pb.to_str().unwrap()]).spawn().unwrap();
-    let (ra, rb) = (ca.wait_with_output().unwrap(), cb.wait_with_output().unwrap());
+    let ca = w
+        .command()
+        .args(["import", pa.to_str().unwrap()])
+        .spawn()
+        .unwrap();
+    let cb = w
+        .command()
+        .args(["import", pb.to_str().unwrap()])
+        .spawn()
+        .unwrap();
+    let (ra, rb) = (
+        ca.wait_with_output().unwrap(),
+        cb.wait_with_output().unwrap(),
+    );
     assert!(ra.status.success() && rb.status.success());
     assert_eq!(w.stats()["contacts"], 6000);
 }
@@ -238,7 +298,10 @@ fn a_killed_import_leaves_the_previous_state_and_a_rerun_completes() {
     let before = w.stats();
     let mut big = String::from("email,first_name,last_name,company\n");
     for i in 0..200_000 {
-        big.push_str(&format!("person{i}@example.net,First{i},Last{i},Company {}\n", i % 97));
+        big.push_str(&format!(
+            "person{i}@example.net,First{i},Last{i},Company {}\n",
+            i % 97
+        ));
     }
     let path = w.write("big.csv", big);
     // Time a full run on a scratch workspace, then kill the real one halfway through it.
@@ -246,9 +309,16 @@ fn a_killed_import_leaves_the_previous_state_and_a_rerun_completes() {
     let started = std::time::Instant::now();
     scratch.ok(&["import", path.to_str().unwrap()]);
     let half = started.elapsed() / 2;
-    let mut child = w.command().args(["import", path.to_str().unwrap()]).spawn().unwrap();
+    let mut child = w
+        .command()
+        .args(["import", path.to_str().unwrap()])
+        .spawn()
+        .unwrap();
     std::thread::sleep(half);
-    assert!(child.try_wait().unwrap().is_none(), "the import finished before it could be killed");
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the import finished before it could be killed"
+    );
     child.kill().unwrap();
     child.wait().unwrap();
     assert_eq!(w.stats(), before, "a killed import must leave no trace");

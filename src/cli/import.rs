@@ -29,7 +29,11 @@ pub struct Args {
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let mut ws = ctx.open()?;
     let options = Options {
-        kind: if args.events { Kind::Events } else { Kind::Contacts },
+        kind: if args.events {
+            Kind::Events
+        } else {
+            Kind::Contacts
+        },
         preset: args.preset,
     };
     let cancel = AtomicBool::new(false);
@@ -39,7 +43,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     for path in &args.files {
         let mut report = |p: Progress| {
             if show_progress && p.bytes_total > 0 {
-                eprint!("\r{}: {:>3}% ({} rows)", path.display(), p.bytes_read * 100 / p.bytes_total, p.rows);
+                eprint!(
+                    "\r{}: {:>3}% ({} rows)",
+                    path.display(),
+                    p.bytes_read * 100 / p.bytes_total,
+                    p.rows
+                );
                 let _ = std::io::stderr().flush();
             }
         };
@@ -65,7 +74,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     }
     match failures {
         0 => Ok(()),
-        n => anyhow::bail!("{n} of {} file(s) could not be imported; the workspace is unchanged for them", args.files.len()),
+        n => anyhow::bail!(
+            "{n} of {} file(s) could not be imported; the workspace is unchanged for them",
+            args.files.len()
+        ),
     }
 }
 
@@ -75,11 +87,23 @@ const REJECTIONS_SHOWN: usize = 20;
 fn print_summary(summary: &Summary) {
     println!("{summary}");
     for r in summary.rejected.iter().take(REJECTIONS_SHOWN) {
-        let column = r.column.as_deref().map(|c| format!(", column \"{c}\"")).unwrap_or_default();
-        println!("  rejected {}: row {}{column}: {}", summary.path.display(), r.row, r.reason);
+        let column = r
+            .column
+            .as_deref()
+            .map(|c| format!(", column \"{c}\""))
+            .unwrap_or_default();
+        println!(
+            "  rejected {}: row {}{column}: {}",
+            summary.path.display(),
+            r.row,
+            r.reason
+        );
     }
     if summary.rejected.len() > REJECTIONS_SHOWN {
-        println!("  ... and {} more rejected rows (see --json or the Log)", summary.rejected.len() - REJECTIONS_SHOWN);
+        println!(
+            "  ... and {} more rejected rows (see --json or the Log)",
+            summary.rejected.len() - REJECTIONS_SHOWN
+        );
     }
     for (name, kind) in &summary.new_custom_fields {
         println!("  new custom field \"{name}\" ({kind})");

@@ -100,7 +100,14 @@ fn upsert(
                 return Ok(Outcome::Unchanged);
             }
             let changed = update_contact(ctx, id, &row)?;
-            (id, if changed { Outcome::Updated } else { Outcome::Unchanged })
+            (
+                id,
+                if changed {
+                    Outcome::Updated
+                } else {
+                    Outcome::Unchanged
+                },
+            )
         }
     };
     state.touched.insert(contact_id);
@@ -117,7 +124,9 @@ fn upsert(
         .execute(params![ctx.import_id, contact_id, row_number, row.external_id, raw_json, row_hash])?;
     let is_new = matches!(outcome, Outcome::New);
     let tags_added = add_tags(ctx, state, contact_id, &row.tags, is_new)?;
-    let custom_changed = state.custom.write(ctx, plan, contact_id, &row.custom, is_new)?;
+    let custom_changed = state
+        .custom
+        .write(ctx, plan, contact_id, &row.custom, is_new)?;
     Ok(match outcome {
         Outcome::Unchanged if tags_added || custom_changed => Outcome::Updated,
         other => other,
@@ -134,7 +143,9 @@ fn lookup(ctx: &WriteContext<'_>, key: Option<&str>) -> rusqlite::Result<Option<
 
 /// Follows `merged_into` to the live contact.
 fn survivor(ctx: &WriteContext<'_>, mut id: i64) -> rusqlite::Result<i64> {
-    let mut stmt = ctx.tx.prepare_cached("SELECT merged_into FROM contacts WHERE id = ?1")?;
+    let mut stmt = ctx
+        .tx
+        .prepare_cached("SELECT merged_into FROM contacts WHERE id = ?1")?;
     for _ in 0..64 {
         match stmt.query_row([id], |r| r.get::<_, Option<i64>>(0))? {
             Some(next) => id = next,
@@ -146,7 +157,9 @@ fn survivor(ctx: &WriteContext<'_>, mut id: i64) -> rusqlite::Result<i64> {
 
 fn has_source(ctx: &WriteContext<'_>, contact_id: i64, row_hash: &str) -> rusqlite::Result<bool> {
     ctx.tx
-        .prepare_cached("SELECT 1 FROM source_records WHERE contact_id = ?1 AND row_hash = ?2 LIMIT 1")?
+        .prepare_cached(
+            "SELECT 1 FROM source_records WHERE contact_id = ?1 AND row_hash = ?2 LIMIT 1",
+        )?
         .exists(params![contact_id, row_hash])
 }
 
@@ -155,11 +168,19 @@ fn fingerprint(preset: &str, row: &ContactRow) -> String {
     let mut parts: Vec<String> = row
         .values
         .iter()
-        .filter(|(n, _)| matches!(*n, "first_name" | "last_name" | "phone" | "company" | "postcode" | "date_of_birth"))
+        .filter(|(n, _)| {
+            matches!(
+                *n,
+                "first_name" | "last_name" | "phone" | "company" | "postcode" | "date_of_birth"
+            )
+        })
         .map(|(n, v)| format!("{n}={}", value_text(v).to_lowercase()))
         .collect();
     parts.sort();
-    format!("fp:{preset}:{}", blake3::hash(parts.join("\u{1f}").as_bytes()).to_hex())
+    format!(
+        "fp:{preset}:{}",
+        blake3::hash(parts.join("\u{1f}").as_bytes()).to_hex()
+    )
 }
 
 fn insert_contact(ctx: &WriteContext<'_>, row: &ContactRow) -> rusqlite::Result<i64> {
@@ -182,21 +203,31 @@ fn insert_contact(ctx: &WriteContext<'_>, row: &ContactRow) -> rusqlite::Result<
         Value::Integer(ctx.now),
     ]);
     let columns = CONTACT_COLUMNS.join(", ");
-    let placeholders = (1..=values.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+    let placeholders = (1..=values.len())
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let sql = format!(
         "INSERT INTO contacts ({columns}, external_id, status, status_source, source, first_seen_at, updated_at)
          VALUES ({placeholders})"
     );
-    ctx.tx.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values))?;
+    ctx.tx
+        .prepare_cached(&sql)?
+        .execute(rusqlite::params_from_iter(values))?;
     Ok(ctx.tx.last_insert_rowid())
 }
 
 /// Applies the row's non-empty values that differ, recording each change. Returns whether
 /// anything changed.
 fn update_contact(ctx: &WriteContext<'_>, id: i64, row: &ContactRow) -> rusqlite::Result<bool> {
-    let sql = format!("SELECT {}, status FROM contacts WHERE id = ?1", CONTACT_COLUMNS.join(", "));
+    let sql = format!(
+        "SELECT {}, status FROM contacts WHERE id = ?1",
+        CONTACT_COLUMNS.join(", ")
+    );
     let (current, status) = ctx.tx.prepare_cached(&sql)?.query_row([id], |r| {
-        let values = (0..CONTACT_COLUMNS.len()).map(|i| r.get::<_, Value>(i)).collect::<rusqlite::Result<Vec<_>>>()?;
+        let values = (0..CONTACT_COLUMNS.len())
+            .map(|i| r.get::<_, Value>(i))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         let n = CONTACT_COLUMNS.len();
         Ok((values, r.get::<_, String>(n)?))
     })?;
@@ -219,16 +250,32 @@ fn update_contact(ctx: &WriteContext<'_>, id: i64, row: &ContactRow) -> rusqlite
     if let Some(new_status) = row.status {
         let old = Status::parse(&status).unwrap_or(Status::Subscribed);
         if new_status.restrictiveness() > old.restrictiveness() {
-            changes.push(("status", Value::Text(status), Value::Text(new_status.as_str().to_string())));
-            changes.push(("status_source", Value::Null, Value::Text(ctx.preset.to_string())));
+            changes.push((
+                "status",
+                Value::Text(status),
+                Value::Text(new_status.as_str().to_string()),
+            ));
+            changes.push((
+                "status_source",
+                Value::Null,
+                Value::Text(ctx.preset.to_string()),
+            ));
         }
     }
     for (column, old, new) in &changes {
         ctx.tx
-            .prepare_cached(&format!("UPDATE contacts SET {column} = ?2, updated_at = ?3 WHERE id = ?1"))?
+            .prepare_cached(&format!(
+                "UPDATE contacts SET {column} = ?2, updated_at = ?3 WHERE id = ?1"
+            ))?
             .execute(params![id, new, ctx.now])?;
         if *column != "status_source" && *column != "email_norm" {
-            record_change(ctx, id, column, Some(value_text(old)), Some(value_text(new)))?;
+            record_change(
+                ctx,
+                id,
+                column,
+                Some(value_text(old)),
+                Some(value_text(new)),
+            )?;
         }
     }
     Ok(!changes.is_empty())
@@ -287,7 +334,9 @@ fn add_tags(
         };
         let inserted = ctx
             .tx
-            .prepare_cached("INSERT OR IGNORE INTO contact_tags (contact_id, tag_id) VALUES (?1, ?2)")?
+            .prepare_cached(
+                "INSERT OR IGNORE INTO contact_tags (contact_id, tag_id) VALUES (?1, ?2)",
+            )?
             .execute(params![contact_id, tag_id])?;
         if inserted > 0 && !is_new {
             record_change(ctx, contact_id, "tags", None, Some(tag.clone()))?;
@@ -303,7 +352,7 @@ fn add_tags(
 struct CustomFields {
     /// header index → (field id, whether the field was created by this import)
     ids: HashMap<usize, (i64, bool)>,
-    shapes: HashMap<usize, crate::import::custom::Shape>,
+    shapes: HashMap<usize, super::custom::Shape>,
 }
 
 impl CustomFields {
@@ -363,7 +412,13 @@ impl CustomFields {
                 )?
                 .execute(params![contact_id, field_id, value])?;
             if !is_new {
-                record_change(ctx, contact_id, &plan.headers[*column], old, Some(value.clone()))?;
+                record_change(
+                    ctx,
+                    contact_id,
+                    &plan.headers[*column],
+                    old,
+                    Some(value.clone()),
+                )?;
                 changed = true;
             }
         }
@@ -372,14 +427,29 @@ impl CustomFields {
 
     /// Settles each field's type from every value seen (across imports) and fills `num`.
     /// Returns the fields this import created, with their types.
-    fn finish(self, tx: &rusqlite::Transaction<'_>, plan: &Plan) -> rusqlite::Result<Vec<(String, String)>> {
+    fn finish(
+        self,
+        tx: &rusqlite::Transaction<'_>,
+        plan: &Plan,
+    ) -> rusqlite::Result<Vec<(String, String)>> {
         let mut created = Vec::new();
         for (column, (field_id, is_created)) in self.ids {
             let seen = self.shapes.get(&column).map(|s| s.kind()).unwrap_or("text");
-            let old: String = tx.query_row("SELECT type FROM custom_fields WHERE id = ?1", [field_id], |r| r.get(0))?;
-            let settled = if is_created { seen } else { crate::import::custom::join(&old, seen) };
-            tx.execute("UPDATE custom_fields SET type = ?2 WHERE id = ?1", params![field_id, settled])?;
-            crate::import::custom::fill_numbers(tx, field_id, settled)?;
+            let old: String = tx.query_row(
+                "SELECT type FROM custom_fields WHERE id = ?1",
+                [field_id],
+                |r| r.get(0),
+            )?;
+            let settled = if is_created {
+                seen
+            } else {
+                super::custom::join(&old, seen)
+            };
+            tx.execute(
+                "UPDATE custom_fields SET type = ?2 WHERE id = ?1",
+                params![field_id, settled],
+            )?;
+            super::custom::fill_numbers(tx, field_id, settled)?;
             if is_created {
                 created.push((plan.headers[column].clone(), settled.to_string()));
             }

@@ -70,12 +70,18 @@ pub fn number_of(kind: &str, value: &str) -> Option<f64> {
 }
 
 /// Recomputes `num` for every value of a field under its settled type.
-pub fn fill_numbers(tx: &rusqlite::Transaction<'_>, field_id: i64, kind: &str) -> rusqlite::Result<()> {
+pub fn fill_numbers(
+    tx: &rusqlite::Transaction<'_>,
+    field_id: i64,
+    kind: &str,
+) -> rusqlite::Result<()> {
     let rows: Vec<(i64, String)> = tx
         .prepare("SELECT contact_id, value FROM contact_custom_values WHERE field_id = ?1")?
         .query_map([field_id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut update = tx.prepare("UPDATE contact_custom_values SET num = ?3 WHERE contact_id = ?1 AND field_id = ?2")?;
+    let mut update = tx.prepare(
+        "UPDATE contact_custom_values SET num = ?3 WHERE contact_id = ?1 AND field_id = ?2",
+    )?;
     for (contact_id, value) in rows {
         update.execute(params![contact_id, field_id, number_of(kind, &value)])?;
     }

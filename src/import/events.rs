@@ -69,7 +69,11 @@ pub(super) fn write(
 }
 
 /// Finds the live contact an event names.
-fn find_contact(ctx: &WriteContext<'_>, email: Option<&str>, external_id: Option<&str>) -> rusqlite::Result<Option<i64>> {
+fn find_contact(
+    ctx: &WriteContext<'_>,
+    email: Option<&str>,
+    external_id: Option<&str>,
+) -> rusqlite::Result<Option<i64>> {
     let by_email = match email {
         Some(e) => ctx
             .tx
@@ -88,7 +92,9 @@ fn find_contact(ctx: &WriteContext<'_>, email: Option<&str>, external_id: Option
         (None, None) => None,
     };
     let Some(mut id) = id else { return Ok(None) };
-    let mut up = ctx.tx.prepare_cached("SELECT merged_into FROM contacts WHERE id = ?1")?;
+    let mut up = ctx
+        .tx
+        .prepare_cached("SELECT merged_into FROM contacts WHERE id = ?1")?;
     for _ in 0..64 {
         match up.query_row([id], |r| r.get::<_, Option<i64>>(0))? {
             Some(next) => id = next,
@@ -103,7 +109,11 @@ fn find_contact(ctx: &WriteContext<'_>, email: Option<&str>, external_id: Option
 fn apply_to_contacts(ctx: &WriteContext<'_>) -> rusqlite::Result<()> {
     for (event, status, stronger_than) in [
         ("unsubscribe", "unsubscribed", "('subscribed', 'pending')"),
-        ("complaint", "complained", "('subscribed', 'pending', 'unsubscribed', 'cleaned', 'bounced')"),
+        (
+            "complaint",
+            "complained",
+            "('subscribed', 'pending', 'unsubscribed', 'cleaned', 'bounced')",
+        ),
     ] {
         ctx.tx.execute(
             &format!(

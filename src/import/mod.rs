@@ -98,7 +98,10 @@ impl fmt::Display for Summary {
             .map(|n| n.to_string_lossy())
             .unwrap_or_default();
         if let Some(previous) = self.already_imported_as {
-            return write!(f, "{name}: same content as import #{previous}, nothing changed");
+            return write!(
+                f,
+                "{name}: same content as import #{previous}, nothing changed"
+            );
         }
         write!(
             f,
@@ -182,7 +185,11 @@ pub fn import_file(
         Some(name) => presets::by_name(name).ok_or_else(|| ImportError::UnknownPreset {
             path: path.to_path_buf(),
             name: name.clone(),
-            known: presets::all().iter().map(|p| p.name).collect::<Vec<_>>().join(", "),
+            known: presets::all()
+                .iter()
+                .map(|p| p.name)
+                .collect::<Vec<_>>()
+                .join(", "),
         })?,
         None => presets::detect(&headers),
     };
@@ -216,7 +223,16 @@ pub fn import_file(
         cancel,
     };
     ws.write(|tx| {
-        let import_id = insert_import(tx, path, &info, preset.name, options.kind, &headers, &user, now)?;
+        let import_id = insert_import(
+            tx,
+            path,
+            &info,
+            preset.name,
+            options.kind,
+            &headers,
+            &user,
+            now,
+        )?;
         let log_id = append_log(tx, &user, now, &LogEntry::new("import", ""))?;
         summary.import_id = Some(import_id);
         let ctx = WriteContext {
@@ -265,11 +281,14 @@ impl RowStream<'_> {
         let mut record = csv::ByteRecord::new();
         let mut rows = 0u64;
         loop {
-            let more = self.reader.read_byte_record(&mut record).map_err(|e| ImportError::Csv {
-                path: self.path.to_path_buf(),
-                row: rows + 2,
-                message: e.to_string(),
-            })?;
+            let more = self
+                .reader
+                .read_byte_record(&mut record)
+                .map_err(|e| ImportError::Csv {
+                    path: self.path.to_path_buf(),
+                    row: rows + 2,
+                    message: e.to_string(),
+                })?;
             if !more {
                 break;
             }
@@ -310,11 +329,13 @@ fn read_headers(
     path: &Path,
 ) -> Result<Vec<String>, ImportError> {
     let mut record = csv::ByteRecord::new();
-    let found = reader.read_byte_record(&mut record).map_err(|e| ImportError::Csv {
-        path: path.to_path_buf(),
-        row: 1,
-        message: e.to_string(),
-    })?;
+    let found = reader
+        .read_byte_record(&mut record)
+        .map_err(|e| ImportError::Csv {
+            path: path.to_path_buf(),
+            row: 1,
+            message: e.to_string(),
+        })?;
     if !found {
         return Err(ImportError::Empty {
             path: path.to_path_buf(),

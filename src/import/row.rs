@@ -91,10 +91,31 @@ fn column_of(field: Field) -> Option<(&'static str, Type)> {
 
 /// Every contact column an import can set, in a fixed order (used for SELECT/UPDATE).
 pub const CONTACT_COLUMNS: &[&str] = &[
-    "email", "email_norm", "first_name", "last_name", "company", "job_title", "phone", "street",
-    "city", "region", "postcode", "country", "date_of_birth", "language", "industry",
-    "company_size", "lifecycle_stage", "lead_status", "member_rating", "open_count",
-    "click_count", "purchase_count", "total_spent", "last_open_at", "last_click_at",
+    "email",
+    "email_norm",
+    "first_name",
+    "last_name",
+    "company",
+    "job_title",
+    "phone",
+    "street",
+    "city",
+    "region",
+    "postcode",
+    "country",
+    "date_of_birth",
+    "language",
+    "industry",
+    "company_size",
+    "lifecycle_stage",
+    "lead_status",
+    "member_rating",
+    "open_count",
+    "click_count",
+    "purchase_count",
+    "total_spent",
+    "last_open_at",
+    "last_click_at",
     "subscribed_at",
 ];
 
@@ -109,16 +130,28 @@ impl Plan {
     }
 
     fn has(&self, field: Field) -> bool {
-        self.columns.iter().any(|c| *c == Column::Known(field))
+        self.columns.contains(&Column::Known(field))
     }
 
     /// Refuses a file none of whose columns can tell records apart.
-    pub fn check_identity(&self, kind: Kind, path: &Path, headers: &[String]) -> Result<(), ImportError> {
+    pub fn check_identity(
+        &self,
+        kind: Kind,
+        path: &Path,
+        headers: &[String],
+    ) -> Result<(), ImportError> {
         let (ok, what, expected) = match kind {
             Kind::Contacts => (
-                [Field::Email, Field::ExternalId, Field::FirstName, Field::LastName, Field::FullName, Field::Phone]
-                    .iter()
-                    .any(|&f| self.has(f)),
+                [
+                    Field::Email,
+                    Field::ExternalId,
+                    Field::FirstName,
+                    Field::LastName,
+                    Field::FullName,
+                    Field::Phone,
+                ]
+                .iter()
+                .any(|&f| self.has(f)),
                 "contact",
                 "an email, id, name or phone column",
             ),
@@ -235,7 +268,10 @@ impl Plan {
         out.raw = raw;
         if out.external_id.is_none()
             && out.email.is_none()
-            && !out.values.iter().any(|(n, _)| matches!(*n, "first_name" | "last_name" | "phone"))
+            && !out
+                .values
+                .iter()
+                .any(|(n, _)| matches!(*n, "first_name" | "last_name" | "phone"))
         {
             return Err(Rejection {
                 row,
@@ -266,7 +302,9 @@ impl Plan {
         let mut seen_time = false;
         for (i, column) in self.columns.iter().enumerate() {
             let value = text::clean(&raw[i]);
-            let Column::Known(field) = column else { continue };
+            let Column::Known(field) = column else {
+                continue;
+            };
             match field {
                 Field::Email => out.email_norm = text::email::normalize(&value),
                 Field::ExternalId if !value.is_empty() => out.external_id = Some(value),
@@ -282,10 +320,10 @@ impl Plan {
                 Field::Campaign => out.campaign = value,
                 Field::Url => out.url = value,
                 Field::Amount if !value.is_empty() => {
-                    out.amount = Some(
-                        parse_number(&value)
-                            .ok_or_else(|| reject(Some(i), format!("`{value}` is not an amount")))?,
-                    )
+                    out.amount =
+                        Some(parse_number(&value).ok_or_else(|| {
+                            reject(Some(i), format!("`{value}` is not an amount"))
+                        })?)
                 }
                 _ => {}
             }
@@ -316,7 +354,9 @@ fn typed(value: &str, ty: Type) -> Option<Value> {
         Type::Integer => parse_number(value).map(|n| Value::Integer(n.round() as i64)),
         Type::Real => parse_number(value).map(Value::Real),
         Type::Instant => text::date::parse_instant(value).map(Value::Integer),
-        Type::Date => text::date::parse_date(value).map(|d| Value::Text(d.format("%Y-%m-%d").to_string())),
+        Type::Date => {
+            text::date::parse_date(value).map(|d| Value::Text(d.format("%Y-%m-%d").to_string()))
+        }
     }
 }
 
@@ -334,7 +374,11 @@ pub fn parse_number(value: &str) -> Option<f64> {
     let normalised = match (last_dot, last_comma) {
         (Some(d), Some(c)) if c > d => kept.replace('.', "").replace(',', "."),
         (Some(_), Some(_)) => kept.replace(',', ""),
-        (None, Some(c)) if kept.len() - c - 1 == 3 && kept.matches(',').count() >= 1 && !kept.starts_with("0,") => {
+        (None, Some(c))
+            if kept.len() - c - 1 == 3
+                && kept.matches(',').count() >= 1
+                && !kept.starts_with("0,") =>
+        {
             kept.replace(',', "")
         }
         (None, Some(_)) => kept.replace(',', "."),
@@ -369,12 +413,18 @@ fn event_kind(value: &str) -> Option<&'static str> {
         .collect();
     Some(match v.trim_matches('_') {
         "open" | "opened" | "opens" | "email_opened" | "opened_email" | "open_email" => "open",
-        "click" | "clicked" | "clicks" | "email_clicked" | "clicked_email" | "link_click" => "click",
-        "bounce" | "bounced" | "hard_bounce" | "soft_bounce" | "email_bounced" | "bounced_email" => "bounce",
-        "unsubscribe" | "unsubscribed" | "unsub" | "unsubscribed_from_email" | "opt_out" => "unsubscribe",
+        "click" | "clicked" | "clicks" | "email_clicked" | "clicked_email" | "link_click" => {
+            "click"
+        }
+        "bounce" | "bounced" | "hard_bounce" | "soft_bounce" | "email_bounced"
+        | "bounced_email" => "bounce",
+        "unsubscribe" | "unsubscribed" | "unsub" | "unsubscribed_from_email" | "opt_out" => {
+            "unsubscribe"
+        }
         "complaint" | "spam" | "spam_complaint" | "marked_email_as_spam" | "abuse" => "complaint",
         "purchase" | "purchased" | "order" | "placed_order" | "ordered" => "purchase",
-        "page_view" | "pageview" | "viewed_page" | "visit" | "visited" | "active_on_site" | "viewed_product" => "page_view",
+        "page_view" | "pageview" | "viewed_page" | "visit" | "visited" | "active_on_site"
+        | "viewed_product" => "page_view",
         "cart_add" | "add_to_cart" | "added_to_cart" | "cart" | "started_checkout" => "cart_add",
         _ => return None,
     })

@@ -83,7 +83,10 @@ pub fn inspect(path: &Path) -> Result<SourceInfo, ImportError> {
 }
 
 /// A CSV reader over the file, transcoding UTF-16 and skipping a UTF-8 BOM.
-pub fn reader(path: &Path, info: &SourceInfo) -> Result<csv::Reader<Box<dyn Read + Send>>, ImportError> {
+pub fn reader(
+    path: &Path,
+    info: &SourceInfo,
+) -> Result<csv::Reader<Box<dyn Read + Send>>, ImportError> {
     let read_err = |source| ImportError::Read {
         path: path.to_path_buf(),
         source,
@@ -132,7 +135,10 @@ fn sniff_delimiter(text: &str) -> u8 {
     let lines: Vec<&str> = logical_lines(text).take(6).collect();
     let mut best = (b',', 0usize, false);
     for &candidate in b",;\t|" {
-        let counts: Vec<usize> = lines.iter().map(|l| count_outside_quotes(l, candidate)).collect();
+        let counts: Vec<usize> = lines
+            .iter()
+            .map(|l| count_outside_quotes(l, candidate))
+            .collect();
         let header = counts.first().copied().unwrap_or(0);
         if header == 0 {
             continue;
@@ -187,7 +193,10 @@ mod tests {
     #[test]
     fn sniffs_common_delimiters() {
         assert_eq!(sniff_delimiter("a,b,c\n1,2,3\n"), b',');
-        assert_eq!(sniff_delimiter("E-Mail;Vorname;Nachname\nx@y.de;Jörg;Müller\n"), b';');
+        assert_eq!(
+            sniff_delimiter("E-Mail;Vorname;Nachname\nx@y.de;Jörg;Müller\n"),
+            b';'
+        );
         assert_eq!(sniff_delimiter("a\tb\tc\n1\t2\t3\n"), b'\t');
         assert_eq!(sniff_delimiter("a|b\n1|2\n"), b'|');
     }

@@ -86,5 +86,7 @@ impl Workdir {
 
 /// The repository's demo-data folder.
 pub fn demo_data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("demo-data").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("demo-data")
+        .join(name)
 }
