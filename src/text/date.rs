@@ -8,7 +8,8 @@
 //! - slash dates `05/01/2024 1:45 PM`: **month first** (US order, what US platforms write)
 //!   unless the first part is over 12, then day first (`25/01/2024`); `2024/05/01` is Y/M/D;
 //! - dot dates `01.05.2024 13:45` and `01.05.2024` (CleverReach, German locales): day first;
-//! - month names: `May 1, 2024`, `1 May 2024`, `Jan 5, 2024 1:45 PM`;
+//! - month names: `May 1, 2024`, `1 May 2024`, `Jan 5, 2024 1:45 PM`, and RFC 2822
+//!   (`Wed, 01 May 2024 15:45:10 +0200`, as in mail headers);
 //! - unix epoch seconds (`1714571110`) or milliseconds (13 digits); `20240501` as a date;
 //! - two-digit years (`01.05.85`): 00–69 are 20xx, 70–99 are 19xx.
 //!
@@ -63,7 +64,7 @@ fn parse(s: &str) -> Option<Parsed> {
     if s.is_empty() || s.len() > 64 {
         return None;
     }
-    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s).or_else(|_| DateTime::parse_from_rfc2822(s)) {
         return Some(Parsed {
             date: dt.naive_local().date(),
             time: Some(dt.naive_local().time()),
@@ -304,6 +305,7 @@ mod tests {
         assert_eq!(parse_instant("May 1, 2024"), Some(DAY));
         assert_eq!(parse_instant("1 May 2024"), Some(DAY));
         assert_eq!(parse_instant("May 1, 2024 1:45 PM"), Some(T_MIN));
+        assert_eq!(parse_instant("Wed, 01 May 2024 15:45:10 +0200"), Some(T));
     }
 
     #[test]

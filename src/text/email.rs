@@ -8,7 +8,8 @@
 use super::{clean, is_edge_junk};
 
 /// The exact-match key: cleaned (trim incl. NBSP/zero-width, NFC) and lower-cased, with a
-/// `mailto:` prefix and surrounding angle brackets removed. `None` when nothing is left.
+/// `mailto:` prefix removed and `Name <addr>` / `<addr>` reduced to the address (people
+/// paste whole mail headers into sheets). `None` when nothing is left.
 ///
 /// The local part is lower-cased too: RFC 5321 allows case-sensitive local parts, but no
 /// mailbox provider in use treats them so, and platforms themselves match case-blind.
@@ -20,7 +21,7 @@ pub fn normalize(raw: &str) -> Option<String> {
         if s.len() >= 7 && s.is_char_boundary(7) && s[..7].eq_ignore_ascii_case("mailto:") {
             s = s[7..].trim_matches(is_edge_junk);
         }
-        if let Some(inner) = s.strip_prefix('<').and_then(|r| r.strip_suffix('>')) {
+        if let Some((_, inner)) = s.strip_suffix('>').and_then(|r| r.rsplit_once('<')) {
             s = inner.trim_matches(is_edge_junk);
         }
         if s.len() == before {
@@ -128,6 +129,10 @@ mod tests {
         assert_eq!(normalize("   "), None);
         assert_eq!(normalize(""), None);
         assert_eq!(normalize("<>"), None);
+        assert_eq!(
+            normalize("Anna Müller <Anna@Example.com>").as_deref(),
+            Some("anna@example.com")
+        );
     }
 
     #[test]
