@@ -7,5 +7,7 @@
 
 pub mod cli;
 pub mod clock;
+pub mod import;
+pub mod text;
 pub mod tui;
 pub mod workspace;

@@ -2,6 +2,7 @@
 
 use super::keymap::Command;
 use super::queries::{ContactDetail, ContactRow, Sort};
+use crate::import::Kind;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
 
@@ -27,8 +28,8 @@ pub enum Action {
     /// Another connection committed to the workspace; `by_others` when it was not this
     /// TUI's own writer.
     DataChanged { by_others: bool },
-    /// Start importing a file (`:import PATH`).
-    Import(PathBuf),
+    /// Start importing a file (`:import PATH`, `:import-events PATH`).
+    Import(PathBuf, Kind),
     /// The terminal is gone: cancel what runs and leave.
     Hangup,
     /// Switch to the named theme (`:theme NAME`).
@@ -123,7 +124,11 @@ pub enum ReadReply {
 /// A change for the writer worker.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WriteRequest {
-    Import { id: JobId, path: PathBuf },
+    Import {
+        id: JobId,
+        path: PathBuf,
+        kind: Kind,
+    },
 }
 
 /// Progress and outcome of a writer job.

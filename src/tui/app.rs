@@ -8,6 +8,7 @@ use super::layout;
 use super::palette::{Entry, Palette, Run};
 use super::panes::Pane;
 use super::theme::{Role, Theme};
+use crate::import::Kind;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use std::path::PathBuf;
@@ -166,7 +167,7 @@ impl App {
                 }
                 self.refresh_all()
             }
-            Action::Import(path) => self.start_import(path),
+            Action::Import(path, kind) => self.start_import(path, kind),
             Action::Hangup => {
                 let mut effects = self.cancel_jobs();
                 effects.push(Effect::Quit);
@@ -324,7 +325,13 @@ impl App {
             Entry::new(
                 "import",
                 "import a contacts export in the background",
-                Run::Import,
+                Run::Import(Kind::Contacts),
+            )
+            .with_arg("PATH"),
+            Entry::new(
+                "import-events",
+                "import an events export (opens, clicks, purchases…)",
+                Run::Import(Kind::Events),
             )
             .with_arg("PATH"),
             Entry::new("help", "keys of the current pane", cmd(Command::Help)),
@@ -354,7 +361,7 @@ impl App {
         entries
     }
 
-    fn start_import(&mut self, path: PathBuf) -> Vec<Effect> {
+    fn start_import(&mut self, path: PathBuf, kind: Kind) -> Vec<Effect> {
         let id = self.next_job;
         self.next_job += 1;
         let name = path
@@ -369,7 +376,7 @@ impl App {
             total: 0,
             cancelling: false,
         });
-        vec![Effect::Write(WriteRequest::Import { id, path })]
+        vec![Effect::Write(WriteRequest::Import { id, path, kind })]
     }
 
     fn cancel_jobs(&mut self) -> Vec<Effect> {
@@ -548,7 +555,7 @@ mod tests {
         let mut a = app();
         assert_eq!(key(&mut a, KeyCode::Char('q')), vec![Effect::Quit]);
         let mut a = app();
-        a.update(Action::Import(PathBuf::from("x.csv")));
+        a.update(Action::Import(PathBuf::from("x.csv"), Kind::Contacts));
         assert!(key(&mut a, KeyCode::Char('q')).is_empty());
         assert!(matches!(a.overlay, Some(Overlay::ConfirmQuit)));
         assert!(key(&mut a, KeyCode::Char('n')).is_empty());
@@ -563,7 +570,7 @@ mod tests {
     #[test]
     fn ctrl_c_cancels_a_job_first_then_quits() {
         let mut a = app();
-        a.update(Action::Import(PathBuf::from("x.csv")));
+        a.update(Action::Import(PathBuf::from("x.csv"), Kind::Contacts));
         let ctrl_c = Action::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
         assert_eq!(a.update(ctrl_c.clone()), vec![Effect::Cancel(1)]);
         a.update(Action::Job(JobEvent::Finished {
@@ -598,7 +605,8 @@ mod tests {
             effects,
             vec![Effect::Write(WriteRequest::Import {
                 id: 1,
-                path: PathBuf::from("a b.csv")
+                path: PathBuf::from("a b.csv"),
+                kind: Kind::Contacts,
             })]
         );
         assert!(a.overlay.is_none());

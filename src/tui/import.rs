@@ -1,21 +1,34 @@
-//! `:import PATH` on the writer thread: runs the library's import with progress reports
-//! and the job's cancel flag.
+//! `:import PATH` on the writer thread: the library's import with progress reports to the
+//! status bar and the job's cancel flag (the import rolls back when it is raised).
 
-use super::action::{Action, JobId};
+use super::action::{Action, JobEvent, JobId};
+use crate::import::{import_file, Kind, Options};
 use crate::workspace::Workspace;
 use crossbeam_channel::Sender;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-/// Imports `path` into `ws`, reporting progress as job `id`; the one-line summary or the
-/// error message.
+/// Imports `path` into `ws`, reporting progress as job `id`. The one-line summary, or the
+/// error message (which already names the file and row).
 pub fn run(
-    _ws: &mut Workspace,
-    _id: JobId,
+    ws: &mut Workspace,
+    id: JobId,
     path: &Path,
-    _cancel: &AtomicBool,
-    _out: &Sender<Action>,
+    kind: Kind,
+    cancel: &AtomicBool,
+    out: &Sender<Action>,
 ) -> Result<String, String> {
-    // INTERIM until the import API is merged to main (replaced in this branch).
-    Err(format!("cannot import {} yet", path.display()))
+    let options = Options { kind, preset: None };
+    let mut progress = |p: crate::import::Progress| {
+        // A closed channel means the app is quitting; the cancel flag stops the import.
+        let _ = out.send(Action::Job(JobEvent::Progress {
+            id,
+            rows: p.rows,
+            done: p.bytes_read,
+            total: p.bytes_total,
+        }));
+    };
+    import_file(ws, path, &options, &mut progress, cancel)
+        .map(|summary| summary.to_string())
+        .map_err(|e| e.to_string())
 }

@@ -232,8 +232,8 @@ fn writer_loop(
 ) {
     for (request, cancel) in requests {
         let outcome = match request {
-            WriteRequest::Import { id, path } => {
-                let outcome = super::import::run(&mut ws, id, &path, &cancel, out);
+            WriteRequest::Import { id, path, kind } => {
+                let outcome = super::import::run(&mut ws, id, &path, kind, &cancel, out);
                 (id, outcome)
             }
         };

@@ -9,7 +9,6 @@ pub mod action;
 pub mod app;
 mod event;
 mod import;
-mod inert;
 pub mod input;
 pub mod jobs;
 pub mod keymap;

@@ -3,6 +3,7 @@
 
 use super::action::Action;
 use super::input::LineInput;
+use crate::import::Kind;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 use std::path::PathBuf;
@@ -13,7 +14,7 @@ pub enum Run {
     /// Send this action.
     Action(Action),
     /// Import the file named by the argument.
-    Import,
+    Import(Kind),
 }
 
 /// One command the palette offers.
@@ -139,7 +140,7 @@ impl Palette {
             .ok_or_else(|| "no command matches".to_string())?;
         match &entry.run {
             Run::Action(action) => Ok(action.clone()),
-            Run::Import => {
+            Run::Import(kind) => {
                 let query = self.input.value().trim();
                 let arg = split_arg(query)
                     .filter(|(head, _)| head.eq_ignore_ascii_case(&entry.name))
@@ -152,7 +153,7 @@ impl Palette {
                         entry.arg.unwrap_or("ARG")
                     ))
                 } else {
-                    Ok(Action::Import(expand_home(arg)))
+                    Ok(Action::Import(expand_home(arg), *kind))
                 }
             }
         }
@@ -191,7 +192,12 @@ mod tests {
                 "keys of this pane",
                 Run::Action(Action::Command(Command::Help)),
             ),
-            Entry::new("import", "import a contacts file", Run::Import).with_arg("PATH"),
+            Entry::new(
+                "import",
+                "import a contacts file",
+                Run::Import(Kind::Contacts),
+            )
+            .with_arg("PATH"),
             Entry::new(
                 "theme light",
                 "switch theme",
@@ -229,7 +235,10 @@ mod tests {
         assert_eq!(p.match_count(), 1);
         assert_eq!(
             p.choose(),
-            Ok(Action::Import(PathBuf::from("data/my export.csv")))
+            Ok(Action::Import(
+                PathBuf::from("data/my export.csv"),
+                Kind::Contacts
+            ))
         );
         let err = typed("imp").choose().unwrap_err();
         assert!(err.contains("import PATH"), "{err}");

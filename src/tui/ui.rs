@@ -2,10 +2,10 @@
 //! status bar, key hints, then overlays and toasts on top.
 
 use super::app::{App, Job, Overlay};
-use super::inert::inert;
 use super::layout::{self, MIN_HEIGHT, MIN_WIDTH};
 use super::panes::contacts::{count_of, group_digits};
 use super::theme::{Role, Theme};
+use crate::text::inert;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;

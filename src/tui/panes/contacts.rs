@@ -6,8 +6,8 @@
 //! order (ids) and answers page requests tagged with the view's generation, so answers to
 //! an older filter or sort are dropped instead of flashing on screen.
 
+use crate::text::inert;
 use crate::tui::action::{Action, Effect, ReadReply, ReadRequest};
-use crate::tui::inert::inert;
 use crate::tui::input::LineInput;
 use crate::tui::keymap::{self, Binding, Command, Key};
 use crate::tui::panes::Pane;
