@@ -103,6 +103,11 @@ impl App {
         std::mem::take(&mut self.dirty)
     }
 
+    /// The terminal size the app lays itself out for.
+    pub fn size(&self) -> Rect {
+        self.size
+    }
+
     pub fn theme(&self) -> &Theme {
         &self.theme
     }
@@ -222,7 +227,12 @@ impl App {
     }
 
     fn command(&mut self, command: Command) -> Vec<Effect> {
-        let help_last = self.help_lines().len().saturating_sub(1);
+        let help_last = self
+            .help_sections()
+            .iter()
+            .map(|s| s.entries.len() + 1)
+            .sum::<usize>()
+            .saturating_sub(1);
         match (&mut self.overlay, command) {
             (_, Command::CancelOrQuit) => {
                 if self.busy() {
@@ -330,7 +340,7 @@ impl App {
             .with_arg("PATH"),
             Entry::new(
                 "import-events",
-                "import an events export (opens, clicks, purchases…)",
+                "import an events export",
                 Run::Import(Kind::Events),
             )
             .with_arg("PATH"),
@@ -407,20 +417,15 @@ impl App {
                 Vec::new()
             }
             JobEvent::Finished { id, outcome } => {
-                let label = self
-                    .jobs
-                    .iter()
-                    .find(|j| j.id == id)
-                    .map(|j| j.label.clone())
-                    .unwrap_or_default();
                 self.jobs.retain(|j| j.id != id);
+                // The summary and the error both name the file already.
                 match outcome {
                     Ok(summary) => {
-                        self.toast(format!("{label}: {summary}"), Role::Ok);
+                        self.toast(summary, Role::Ok);
                         self.refresh_all()
                     }
                     Err(message) => {
-                        self.toast(format!("{label}: {message}"), Role::Error);
+                        self.toast(message, Role::Error);
                         Vec::new()
                     }
                 }
@@ -492,33 +497,41 @@ impl App {
         }
     }
 
-    /// The help overlay's lines: (keys, description), with section titles as `("", title)`.
-    pub fn help_lines(&self) -> Vec<(String, String)> {
-        let title = self
-            .panes
-            .get(self.focused)
-            .map(|p| p.title())
-            .unwrap_or("Listwarden");
-        let mut lines = vec![(String::new(), format!("{title} keys"))];
-        let pane_tables = self
-            .panes
-            .get(self.focused)
-            .map(|p| p.bindings())
-            .unwrap_or_default();
-        for binding in pane_tables.iter().flat_map(|t| t.iter()) {
-            lines.push((binding.keys_label(), binding.desc.to_string()));
+    /// The help overlay's sections: the focused pane's keys, then the global ones, each
+    /// as (title, [(keys, description)]).
+    pub fn help_sections(&self) -> Vec<HelpSection> {
+        let pane = self.panes.get(self.focused);
+        let entries = |tables: &[&[Binding]]| -> Vec<(String, String)> {
+            tables
+                .iter()
+                .flat_map(|t| t.iter())
+                .map(|b| (b.keys_label(), b.desc.to_string()))
+                .collect()
+        };
+        let mut everywhere = Vec::new();
+        if self.panes.len() > 1 {
+            everywhere.push((format!("1-{}", self.panes.len()), "go to pane".to_string()));
         }
-        lines.push((String::new(), String::new()));
-        lines.push((String::new(), "Everywhere".to_string()));
-        lines.push((
-            format!("1-{}", self.panes.len()),
-            "go to pane by number".to_string(),
-        ));
-        for binding in keymap::GLOBAL {
-            lines.push((binding.keys_label(), binding.desc.to_string()));
-        }
-        lines
+        everywhere.extend(entries(&[keymap::GLOBAL]));
+        vec![
+            HelpSection {
+                title: format!("{} keys", pane.map_or("Listwarden", |p| p.title())),
+                entries: entries(&pane.map(|p| p.bindings()).unwrap_or_default()),
+            },
+            HelpSection {
+                title: "Everywhere".to_string(),
+                entries: everywhere,
+            },
+        ]
     }
+}
+
+/// One titled block of the help overlay.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HelpSection {
+    pub title: String,
+    /// (keys, what they do)
+    pub entries: Vec<(String, String)>,
 }
 
 #[cfg(test)]
@@ -587,9 +600,13 @@ mod tests {
         let mut a = app();
         key(&mut a, KeyCode::Char('?'));
         assert!(matches!(a.overlay, Some(Overlay::Help { .. })));
-        let lines = a.help_lines();
-        assert!(lines.iter().any(|(k, d)| k == "/" && d.contains("filter")));
-        assert!(lines.iter().any(|(k, _)| k == "q"));
+        let sections = a.help_sections();
+        assert_eq!(sections[0].title, "Contacts keys");
+        assert!(sections[0]
+            .entries
+            .iter()
+            .any(|(k, d)| k == "/" && d.contains("filter")));
+        assert!(sections[1].entries.iter().any(|(k, _)| k == "q"));
         // `q` closes help rather than quitting.
         assert!(key(&mut a, KeyCode::Char('q')).is_empty());
         assert!(a.overlay.is_none());
@@ -623,7 +640,7 @@ mod tests {
             outcome: Ok("10 rows".into()),
         }));
         assert!(effects.contains(&Effect::Read(ReadRequest::LiveCount)));
-        assert!(a.toasts.iter().any(|t| t.text == "import a b.csv: 10 rows"));
+        assert!(a.toasts.iter().any(|t| t.text == "10 rows"));
     }
 
     #[test]

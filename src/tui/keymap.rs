@@ -166,7 +166,7 @@ pub const GLOBAL: &[Binding] = &[
     bind(
         &[Key::char(':')],
         Command::Palette,
-        "command palette (fuzzy): import, theme, panes…",
+        "commands: import, theme…",
         Some("commands"),
     ),
     bind(
@@ -190,7 +190,7 @@ pub const GLOBAL: &[Binding] = &[
     bind(
         &[Key::ctrl('c')],
         Command::CancelOrQuit,
-        "cancel the running job, else quit",
+        "cancel job, else quit",
         None,
     ),
     bind(

@@ -77,7 +77,7 @@ fn pane_bar(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
 fn status_bar(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let mut spans = vec![Span::styled(
         match app.live_count {
-            Some(n) => format!(" {}", count_of(n.max(0) as u64, "contact")),
+            Some(n) => format!(" {}", count_of(n.max(0) as u64, "contact", "contacts")),
             None => " counting…".to_string(),
         },
         theme.style(Role::Base),
@@ -154,37 +154,35 @@ fn popup(outer: Rect, title: &str, buf: &mut Buffer, theme: &Theme) -> Rect {
     inner
 }
 
+/// Help: the pane's keys and the global keys side by side when they fit (80 columns),
+/// else one scrollable column.
 fn help(app: &App, scroll: usize, area: Rect, buf: &mut Buffer, theme: &Theme) {
-    let lines = app.help_lines();
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let overflows = lines.len() + 2 > area.height as usize;
+    let sections = app.help_sections();
+    let side_by_side = area.width >= 78;
+    let columns: Vec<Vec<Line>> = if side_by_side {
+        sections
+            .iter()
+            .map(|s| help_lines(std::slice::from_ref(s), theme))
+            .collect()
+    } else {
+        vec![help_lines(&sections, theme)]
+    };
+    let tallest = columns.iter().map(Vec::len).max().unwrap_or(0);
+    let height = (tallest as u16 + 2).min(area.height);
+    let overflows = tallest + 2 > area.height as usize;
     let title = if overflows {
         "Help — j/k scroll, Esc closes"
     } else {
         "Help — Esc closes"
     };
-    let inner = popup(layout::centered(area, 64, height), title, buf, theme);
-    let key_width = lines
-        .iter()
-        .map(|(k, _)| k.chars().count())
-        .max()
-        .unwrap_or(0);
-    let shown: Vec<Line> = lines
-        .iter()
-        .skip(scroll)
-        .map(|(keys, desc)| {
-            if keys.is_empty() {
-                Line::styled(desc.clone(), theme.style(Role::Title))
-            } else {
-                Line::from(vec![
-                    Span::styled(format!(" {keys:>key_width$}  "), theme.style(Role::Focus)),
-                    Span::styled(desc.clone(), theme.style(Role::Base)),
-                ])
-            }
-        })
-        .collect();
-    Paragraph::new(shown).render(inner, buf);
-    if overflows && scroll + (inner.height as usize) < lines.len() {
+    let width = if side_by_side { 78 } else { 64 };
+    let inner = popup(layout::centered(area, width, height), title, buf, theme);
+    let constraints = vec![Constraint::Fill(1); columns.len()];
+    let areas = Layout::horizontal(constraints).spacing(1).split(inner);
+    for (lines, column) in columns.into_iter().zip(areas.iter()) {
+        Paragraph::new(lines.into_iter().skip(scroll).collect::<Vec<_>>()).render(*column, buf);
+    }
+    if overflows && scroll + (inner.height as usize) < tallest {
         let more = Rect {
             y: inner.bottom().saturating_sub(1),
             height: 1,
@@ -194,6 +192,32 @@ fn help(app: &App, scroll: usize, area: Rect, buf: &mut Buffer, theme: &Theme) {
             .right_aligned()
             .render(more, buf);
     }
+}
+
+fn help_lines(sections: &[super::app::HelpSection], theme: &Theme) -> Vec<Line<'static>> {
+    let key_width = sections
+        .iter()
+        .flat_map(|s| s.entries.iter())
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut lines = Vec::new();
+    for (i, section) in sections.iter().enumerate() {
+        if i > 0 {
+            lines.push(Line::default());
+        }
+        lines.push(Line::styled(
+            section.title.clone(),
+            theme.style(Role::Title),
+        ));
+        for (keys, desc) in &section.entries {
+            lines.push(Line::from(vec![
+                Span::styled(format!(" {keys:>key_width$}  "), theme.style(Role::Focus)),
+                Span::styled(desc.clone(), theme.style(Role::Base)),
+            ]));
+        }
+    }
+    lines
 }
 
 fn palette_box(palette: &super::palette::Palette, area: Rect, buf: &mut Buffer, theme: &Theme) {

@@ -31,13 +31,13 @@ const LIST_KEYS: &[Binding] = &[
     Binding {
         keys: &[Key::code(KeyCode::Enter)],
         command: Command::Open,
-        desc: "open: source records, fields, tags, events",
+        desc: "open: sources, tags, events",
         hint: Some("open"),
     },
     Binding {
         keys: &[Key::char('/')],
         command: Command::Filter,
-        desc: "filter by email, name or company (as you type)",
+        desc: "filter email, name, company",
         hint: Some("filter"),
     },
     Binding {
@@ -421,16 +421,29 @@ impl ContactsPane {
 
     fn render_info(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
         if let Some(input) = &self.input {
-            let [prompt, field] =
-                Layout::horizontal([Constraint::Length(8), Constraint::Min(1)]).areas(area);
+            let [prompt, field, count] = Layout::horizontal([
+                Constraint::Length(8),
+                Constraint::Min(1),
+                Constraint::Length(20),
+            ])
+            .areas(area);
             Line::styled(" Filter ", theme.style(Role::Focus)).render(prompt, buf);
             input.render(field, buf, theme);
+            let status = match self.total {
+                _ if self.loading => Span::styled("searching… ", theme.style(Role::Warn)),
+                Some(n) => Span::styled(
+                    format!("{} ", count_of(n as u64, "match", "matches")),
+                    theme.style(Role::Muted),
+                ),
+                None => Span::raw(""),
+            };
+            Line::from(status).right_aligned().render(count, buf);
             return;
         }
         let mut spans = Vec::new();
         match self.total {
             Some(total) => spans.push(Span::styled(
-                format!(" {}", count_of(total as u64, "contact")),
+                format!(" {}", count_of(total as u64, "contact", "contacts")),
                 theme.style(Role::Title),
             )),
             None => spans.push(Span::styled(" Contacts", theme.style(Role::Title))),
@@ -769,9 +782,8 @@ fn truncate(text: &str, width: usize) -> String {
 }
 
 /// `1 contact`, `2,004 contacts`.
-pub fn count_of(n: u64, noun: &str) -> String {
-    let plural = if n == 1 { "" } else { "s" };
-    format!("{} {noun}{plural}", group_digits(n))
+pub fn count_of(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", group_digits(n), if n == 1 { one } else { many })
 }
 
 /// `1234567` → `1,234,567`: counts of a million contacts must be readable at a glance.
@@ -988,7 +1000,7 @@ mod tests {
     fn digits_are_grouped() {
         assert_eq!(group_digits(1_000_000), "1,000,000");
         assert_eq!(group_digits(999), "999");
-        assert_eq!(count_of(1, "contact"), "1 contact");
-        assert_eq!(count_of(0, "contact"), "0 contacts");
+        assert_eq!(count_of(1, "contact", "contacts"), "1 contact");
+        assert_eq!(count_of(0, "contact", "contacts"), "0 contacts");
     }
 }
