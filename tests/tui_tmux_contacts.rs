@@ -1,0 +1,262 @@
+//! The real binary in a detached tmux session at 80x24, driven by keys and read back with
+//! `capture-pane`: what a person sees in the Contacts pane. Skipped (with a notice) where
+//! tmux is not installed; CI installs it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_listwarden");
+const WAIT: Duration = Duration::from_secs(15);
+
+/// A tmux server of our own (its own socket), killed when dropped.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(name: &str, command: &str) -> Tmux {
+        let tmux = Tmux {
+            socket: format!("lw-{name}-{}", std::process::id()),
+        };
+        let out = tmux.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            command,
+        ]);
+        assert!(
+            out.status.success(),
+            "tmux: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        tmux
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    /// Sends tmux key names (`Enter`, `Escape`, `j`) or literal text with `-l`.
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "t"];
+        args.extend_from_slice(keys);
+        assert!(self.run(&args).status.success());
+    }
+
+    fn text(&self, text: &str) {
+        assert!(self
+            .run(&["send-keys", "-t", "t", "-l", text])
+            .status
+            .success());
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "t"]).stdout).into_owned()
+    }
+
+    /// The screen with its escape sequences (attributes, colours).
+    fn screen_with_styles(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-e", "-t", "t"]).stdout)
+            .into_owned()
+    }
+
+    /// Polls until `check` holds for the screen; fails with the last screen otherwise.
+    fn wait_for(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            let screen = self.screen();
+            if check(&screen) {
+                return screen;
+            }
+            assert!(
+                started.elapsed() < WAIT,
+                "waited for {what}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn is_running(&self) -> bool {
+        self.run(&["has-session", "-t", "t"]).status.success()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+fn tmux_available() -> bool {
+    let found = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        eprintln!("tmux not installed: skipping the TUI tmux test (CI installs tmux)");
+    }
+    found
+}
+
+/// A workspace with 30 contacts imported from a CSV, so sources carry real headers.
+fn workspace(dir: &Path) -> PathBuf {
+    let csv = dir.join("people.csv");
+    let mut text = String::from("Email,First Name,Last Name,Company,Favourite Colour\n");
+    for i in 0..30 {
+        text.push_str(&format!(
+            "person{i:02}@example.com,Pat{i:02},Lee,Firm {},blue\n",
+            i % 3
+        ));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let db = dir.join("list.db");
+    let out = Command::new(BIN)
+        .arg("--db")
+        .arg(&db)
+        .arg("import")
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "import: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    db
+}
+
+fn command_line(db: &Path, env: &str) -> String {
+    format!("env {env} {BIN} --db '{}'", db.display())
+}
+
+#[test]
+fn contacts_pane_moves_filters_opens_and_quits() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = workspace(dir.path());
+    let t = Tmux::start("contacts", &command_line(&db, "TERM=xterm-256color"));
+
+    let screen = t.wait_for("the list", |s| {
+        s.contains("30 contacts") && s.contains("person00@")
+    });
+    assert!(screen.contains("1 Contacts"), "{screen}");
+    assert!(
+        !screen.contains("person29@"),
+        "only one page is shown:\n{screen}"
+    );
+
+    t.keys(&["j", "G"]);
+    let screen = t.wait_for("the last contact", |s| s.contains("person29@"));
+    assert!(!screen.contains("person00@"), "{screen}");
+    t.keys(&["g"]);
+    t.wait_for("the first contact again", |s| s.contains("person00@"));
+
+    // The filter narrows as you type.
+    t.keys(&["/"]);
+    t.text("person1");
+    let screen = t.wait_for("the filtered list", |s| s.contains("10 matches"));
+    assert!(screen.contains("person19@"), "{screen}");
+    assert!(
+        !screen.contains("person20@") && !screen.contains("person00@"),
+        "{screen}"
+    );
+    t.keys(&["Enter"]);
+
+    // Enter opens the contact with its source record paired with the file's headers.
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("the detail view", |s| s.contains("(contact #"));
+    assert!(screen.contains("person10@example.com"), "{screen}");
+    assert!(screen.contains("Favourite Colour"), "{screen}");
+    t.keys(&["G"]);
+    let screen = t.wait_for("the source records", |s| s.contains("Source records (1)"));
+    assert!(screen.contains("people.csv row 12"), "{screen}");
+    assert!(
+        screen.contains("Email") && screen.contains("Pat10"),
+        "{screen}"
+    );
+
+    // Esc goes back to the list, a second Esc clears the filter.
+    t.keys(&["Escape"]);
+    t.wait_for("the filtered list", |s| {
+        s.contains("10 contacts matching \"person1\"")
+    });
+    t.keys(&["Escape"]);
+    t.wait_for("the whole list", |s| s.contains("30 contacts ·"));
+
+    t.keys(&["?"]);
+    let screen = t.wait_for("help", |s| s.contains("Contacts keys"));
+    assert!(screen.contains("filter email, name, company"), "{screen}");
+    t.keys(&["Escape"]);
+    t.wait_for("help closed", |s| !s.contains("Contacts keys"));
+
+    t.keys(&[":"]);
+    t.wait_for("the palette", |s| {
+        s.contains("Commands") && s.contains("import PATH")
+    });
+    t.text("theme mono");
+    t.keys(&["Enter"]);
+    t.wait_for("the theme switch", |s| s.contains("theme mono"));
+
+    t.keys(&["q"]);
+    let started = Instant::now();
+    while t.is_running() {
+        assert!(started.elapsed() < WAIT, "q did not quit:\n{}", t.screen());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn no_color_shows_the_selection_in_reverse_video_without_colours() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = workspace(dir.path());
+    let t = Tmux::start(
+        "nocolor",
+        &command_line(&db, "NO_COLOR=1 TERM=xterm-256color"),
+    );
+    t.wait_for("the list", |s| {
+        s.contains("person00@") && s.contains("theme mono")
+    });
+    t.keys(&["j"]);
+    t.wait_for("the cursor on the second row", |_| {
+        let styled = t.screen_with_styles();
+        styled
+            .lines()
+            .find(|l| l.contains("person01@"))
+            .is_some_and(|l| l.contains("\u{1b}[7m") || l.contains(";7m") || l.contains("[1;7m"))
+    });
+    let styled = t.screen_with_styles();
+    // No foreground or background colour anywhere: only attributes (39/49 are resets).
+    let colour = styled.split('\u{1b}').find(|seq| {
+        let params = seq.strip_prefix('[').and_then(|p| p.split('m').next());
+        params.is_some_and(|p| {
+            p.split(';').any(|n| {
+                (n.len() == 2
+                    && (n.starts_with('3') || n.starts_with('4'))
+                    && n != "39"
+                    && n != "49")
+                    || n == "38"
+                    || n == "48"
+            })
+        })
+    });
+    assert!(
+        colour.is_none(),
+        "colour escape {colour:?} under NO_COLOR:\n{styled:?}"
+    );
+    t.keys(&["q"]);
+}
