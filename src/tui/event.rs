@@ -23,3 +23,17 @@ pub fn spawn_input(out: Sender<Action>) {
         }
     });
 }
+
+/// On SIGTERM, SIGHUP or SIGQUIT: leave the way `q` would — cancel the running job (it
+/// rolls back) and restore the terminal — instead of dying in raw mode.
+#[cfg(unix)]
+pub fn spawn_signals(out: Sender<Action>) -> std::io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGQUIT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGQUIT])?;
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            let _ = out.send(Action::Hangup);
+        }
+    });
+    Ok(())
+}

@@ -334,6 +334,37 @@ mod tests {
     }
 
     #[test]
+    fn the_watcher_tells_commits_by_others_from_our_own() {
+        let (dir, mut ws) = fixture();
+        let watched = Workspace::open(&dir.path().join("w.db"), &Default::default()).unwrap();
+        let own_writes = Arc::new(AtomicU64::new(0));
+        let (tx, rx) = crossbeam_channel::unbounded();
+        let counter = Arc::clone(&own_writes);
+        std::thread::spawn(move || watch_loop(&watched, &tx, &counter));
+        let commit = |ws: &mut Workspace, company: &str| {
+            ws.write(|tx| -> Result<(), crate::workspace::WorkspaceError> {
+                tx.execute("UPDATE contacts SET company = ?1 WHERE id = 2", [company])?;
+                Ok(())
+            })
+            .unwrap();
+        };
+        std::thread::sleep(Duration::from_millis(200));
+        commit(&mut ws, "X");
+        let wait = Duration::from_secs(5);
+        assert_eq!(
+            rx.recv_timeout(wait).unwrap(),
+            Action::DataChanged { by_others: true }
+        );
+        // Our writer commits, then counts the commit (as writer_loop does).
+        commit(&mut ws, "Y");
+        own_writes.fetch_add(1, Ordering::SeqCst);
+        assert_eq!(
+            rx.recv_timeout(wait).unwrap(),
+            Action::DataChanged { by_others: false }
+        );
+    }
+
+    #[test]
     fn an_interrupted_query_reports_interrupted() {
         let (_dir, ws) = fixture();
         ws.conn().get_interrupt_handle().interrupt();

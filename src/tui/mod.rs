@@ -39,6 +39,8 @@ pub fn run(ctx: &Context, theme: Option<String>) -> anyhow::Result<()> {
     let (tx, rx) = crossbeam_channel::unbounded();
     let mut jobs = jobs::Jobs::start(ctx, tx.clone())?;
     let mut tui = terminal::Tui::enter().context("cannot set up the terminal")?;
+    #[cfg(unix)]
+    event::spawn_signals(tx.clone()).context("cannot watch for signals")?;
     event::spawn_input(tx);
     let mut app = App::new(
         ctx.db.display().to_string(),
