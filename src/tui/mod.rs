@@ -8,6 +8,7 @@
 pub mod action;
 pub mod app;
 mod event;
+pub mod fit;
 mod import;
 pub mod input;
 pub mod jobs;

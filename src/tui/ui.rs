@@ -2,8 +2,8 @@
 //! status bar, key hints, then overlays and toasts on top.
 
 use super::app::{App, Job, Overlay};
+use super::fit::{count_of, group_digits, keep_end, wrap};
 use super::layout::{self, MIN_HEIGHT, MIN_WIDTH};
-use super::panes::contacts::{count_of, group_digits};
 use super::theme::{Role, Theme};
 use crate::text::inert;
 use ratatui::buffer::Buffer;
@@ -63,17 +63,10 @@ fn pane_bar(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
             theme.style(role),
         ));
     }
-    let used: usize = spans.iter().map(|s| s.width()).sum();
-    let room = (area.width as usize).saturating_sub(used + 1);
-    let path = shorten(&inert(&app.workspace), room);
-    let [left, right] =
-        Layout::horizontal([Constraint::Length(used as u16), Constraint::Min(0)]).areas(area);
-    Line::from(spans).render(left, buf);
-    Line::styled(path, theme.style(Role::Muted))
-        .right_aligned()
-        .render(right, buf);
+    Line::from(spans).render(area, buf);
 }
 
+/// Live contact count and running jobs on the left, the workspace on the right.
 fn status_bar(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let mut spans = vec![Span::styled(
         match app.live_count {
@@ -86,13 +79,19 @@ fn status_bar(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         spans.push(Span::styled(" │ ", theme.style(Role::Muted)));
         spans.extend(job_spans(job, app.ticks, theme));
     }
-    if app.jobs.is_empty() {
-        spans.push(Span::styled(
-            format!(" │ theme {}", app.theme().name()),
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let room = (area.width as usize).saturating_sub(used + 3);
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(used as u16), Constraint::Min(0)]).areas(area);
+    Line::from(spans).render(left, buf);
+    if room >= 8 {
+        Line::styled(
+            format!("{} ", keep_end(&inert(&app.workspace), room)),
             theme.style(Role::Muted),
-        ));
+        )
+        .right_aligned()
+        .render(right, buf);
     }
-    Line::from(spans).render(area, buf);
 }
 
 fn job_spans(job: &Job, ticks: u64, theme: &Theme) -> Vec<Span<'static>> {
@@ -282,56 +281,33 @@ fn confirm_quit(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     .render(inner, buf);
 }
 
+/// Toasts stack up from the bottom right of the pane, newest lowest, each wrapped to at
+/// most three lines so an import summary is readable at 80 columns.
 fn toasts(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
-    let mut y = area.bottom();
+    let width = (area.width as usize).saturating_sub(4).min(76);
+    let mut bottom = area.bottom();
     for toast in app.toasts.iter().rev() {
-        if y <= area.y {
+        let lines = wrap(&inert(&toast.text), width, 3);
+        let height = lines.len() as u16;
+        if bottom < area.y + height {
             break;
         }
-        y -= 1;
-        let text = format!(
-            " {} ",
-            shorten(&inert(&toast.text), (area.width as usize).saturating_sub(2))
-        );
-        let width = (text.chars().count() as u16).min(area.width);
+        let box_width = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u16 + 2;
         let rect = Rect {
-            x: area.right().saturating_sub(width),
-            y,
-            width,
-            height: 1,
+            x: area.right().saturating_sub(box_width),
+            y: bottom - height,
+            width: box_width.min(area.width),
+            height,
         };
+        bottom -= height;
         Clear.render(rect, buf);
-        Line::styled(
-            text,
-            theme
-                .style(toast.role)
-                .add_modifier(ratatui::style::Modifier::BOLD),
-        )
-        .render(rect, buf);
-    }
-}
-
-/// Keeps the end of `text` (the file name of a path matters most) within `width` chars.
-fn shorten(text: &str, width: usize) -> String {
-    let n = text.chars().count();
-    if n <= width {
-        return text.to_string();
-    }
-    if width == 0 {
-        return String::new();
-    }
-    let tail: String = text.chars().skip(n - (width - 1)).collect();
-    format!("…{tail}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_paths_keep_their_file_name() {
-        assert_eq!(shorten("/very/long/path/ws.db", 9), "…th/ws.db");
-        assert_eq!(shorten("ws.db", 9), "ws.db");
-        assert_eq!(shorten("ws.db", 0), "");
+        let style = theme
+            .style(toast.role)
+            .add_modifier(ratatui::style::Modifier::BOLD);
+        let text: Vec<Line> = lines
+            .into_iter()
+            .map(|l| Line::styled(format!(" {l} "), style))
+            .collect();
+        Paragraph::new(text).style(style).render(rect, buf);
     }
 }

@@ -8,6 +8,7 @@
 
 use crate::text::inert;
 use crate::tui::action::{Action, Effect, ReadReply, ReadRequest};
+use crate::tui::fit::{count_of, group_digits, keep_start};
 use crate::tui::input::LineInput;
 use crate::tui::keymap::{self, Binding, Command, Key};
 use crate::tui::panes::Pane;
@@ -583,7 +584,7 @@ impl ContactsPane {
                         Span::styled(
                             format!(
                                 "  {:<label_width$} ",
-                                truncate(&inert(&l.label), label_width)
+                                keep_start(&inert(&l.label), label_width)
                             ),
                             theme.style(Role::Muted),
                         ),
@@ -767,34 +768,6 @@ fn detail_lines(d: &ContactDetail) -> Vec<DetailLine> {
         for (header, value) in &s.values {
             field(&mut out, header, value.clone(), Role::Base);
         }
-    }
-    out
-}
-
-fn truncate(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_string()
-    } else {
-        let mut t: String = text.chars().take(width.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
-}
-
-/// `1 contact`, `2,004 contacts`.
-pub fn count_of(n: u64, one: &str, many: &str) -> String {
-    format!("{} {}", group_digits(n), if n == 1 { one } else { many })
-}
-
-/// `1234567` → `1,234,567`: counts of a million contacts must be readable at a glance.
-pub fn group_digits(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
     }
     out
 }
@@ -994,13 +967,5 @@ mod tests {
         assert_eq!(pane.cursor, 0);
         assert!(cmd(&mut pane, Command::Down).is_empty());
         assert!(cmd(&mut pane, Command::Open).is_empty());
-    }
-
-    #[test]
-    fn digits_are_grouped() {
-        assert_eq!(group_digits(1_000_000), "1,000,000");
-        assert_eq!(group_digits(999), "999");
-        assert_eq!(count_of(1, "contact", "contacts"), "1 contact");
-        assert_eq!(count_of(0, "contact", "contacts"), "0 contacts");
     }
 }
