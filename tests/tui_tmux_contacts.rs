@@ -258,3 +258,42 @@ fn no_color_shows_the_selection_in_reverse_video_without_colours() {
     );
     t.keys(&["q"]);
 }
+
+#[test]
+fn an_import_shows_progress_asks_before_quitting_and_cancels_cleanly() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = workspace(dir.path());
+    let big = dir.path().join("big.csv");
+    let mut text = String::from("Email,First Name,Last Name\n");
+    for i in 0..400_000 {
+        text.push_str(&format!("bulk{i}@example.org,B{i},Bulk\n"));
+    }
+    std::fs::write(&big, text).unwrap();
+    let t = Tmux::start("import", &command_line(&db, "TERM=xterm-256color"));
+    t.wait_for("the list", |s| s.contains("30 contacts"));
+
+    t.keys(&[":"]);
+    t.text(&format!("import {}", big.display()));
+    t.keys(&["Enter"]);
+    t.wait_for("the progress bar", |s| {
+        s.contains("import big.csv [") && s.contains("x cancel")
+    });
+
+    // `q` while the import runs asks first; `n` keeps it running.
+    t.keys(&["q"]);
+    t.wait_for("the quit question", |s| {
+        s.contains("Still running: import big.csv")
+    });
+    t.keys(&["n"]);
+    t.wait_for("the question gone", |s| !s.contains("Still running"));
+    assert!(t.is_running());
+
+    t.keys(&["x"]);
+    let screen = t.wait_for("the cancellation", |s| s.contains("cancelled"));
+    assert!(screen.contains("nothing was changed"), "{screen}");
+    assert!(screen.contains("30 contacts"), "{screen}");
+    t.keys(&["q"]);
+}

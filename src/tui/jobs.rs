@@ -72,8 +72,7 @@ impl Jobs {
     /// Queues a change for the writer.
     pub fn write(&mut self, request: WriteRequest) {
         let cancel = Arc::new(AtomicBool::new(false));
-        let WriteRequest::Import { id, .. } = &request;
-        self.cancels.insert(*id, Arc::clone(&cancel));
+        self.cancels.insert(request.id(), Arc::clone(&cancel));
         // A send only fails when the writer thread is gone, i.e. while shutting down.
         let _ = self.writes.send((request, cancel));
     }
@@ -231,19 +230,16 @@ fn writer_loop(
     own_writes: &AtomicU64,
 ) {
     for (request, cancel) in requests {
-        let outcome = match request {
-            WriteRequest::Import { id, path, kind } => {
-                let outcome = super::import::run(&mut ws, id, &path, kind, &cancel, out);
-                (id, outcome)
+        let id = request.id();
+        let outcome = match &request {
+            WriteRequest::Import { path, kind, .. } => {
+                super::import::run(&mut ws, id, path, *kind, &cancel, out)
             }
         };
-        if outcome.1.is_ok() {
+        if outcome.is_ok() {
             own_writes.fetch_add(1, Ordering::SeqCst);
         }
-        let event = JobEvent::Finished {
-            id: outcome.0,
-            outcome: outcome.1,
-        };
+        let event = JobEvent::Finished { id, outcome };
         if out.send(Action::Job(event)).is_err() {
             return;
         }
