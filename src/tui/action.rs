@@ -131,6 +131,15 @@ pub enum WriteRequest {
     },
 }
 
+impl WriteRequest {
+    /// The job this request starts.
+    pub fn id(&self) -> JobId {
+        match self {
+            WriteRequest::Import { id, .. } => *id,
+        }
+    }
+}
+
 /// Progress and outcome of a writer job.
 #[derive(Debug, Clone, PartialEq)]
 pub enum JobEvent {
