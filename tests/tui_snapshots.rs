@@ -115,6 +115,13 @@ fn contact_detail_with_source_records() {
 }
 
 #[test]
+fn contact_detail_side_by_side_at_120x40() {
+    let mut s = screen("dark", 120, 40);
+    s.key(KeyCode::Enter);
+    insta::assert_snapshot!(s.draw().backend());
+}
+
+#[test]
 fn filter_narrows_while_typing() {
     let mut s = screen("dark", 80, 24);
     s.key(KeyCode::Char('/')).keys("acme");

@@ -113,9 +113,39 @@ struct Detail {
     /// Title shown while loading: the email of the row it was opened from.
     title: String,
     /// `None` while the worker loads it.
-    lines: Option<Vec<DetailLine>>,
+    lines: Option<DetailLines>,
     scroll: usize,
 }
+
+/// The detail view's text: the contact itself, and its source records — shown side by
+/// side on wide terminals, one after the other otherwise.
+#[derive(Debug, Clone, PartialEq)]
+struct DetailLines {
+    main: Vec<DetailLine>,
+    sources: Vec<DetailLine>,
+}
+
+impl DetailLines {
+    /// The columns shown: two when `wide`, else one with the sources below.
+    fn columns(&self, wide: bool) -> Vec<Vec<&DetailLine>> {
+        if wide {
+            vec![self.main.iter().collect(), self.sources.iter().collect()]
+        } else {
+            vec![self
+                .main
+                .iter()
+                .chain(std::iter::once(&BLANK))
+                .chain(self.sources.iter())
+                .collect()]
+        }
+    }
+}
+
+static BLANK: DetailLine = DetailLine {
+    role: Role::Base,
+    label: String::new(),
+    text: String::new(),
+};
 
 /// A line of the detail view before styling.
 #[derive(Debug, Clone, PartialEq)]
@@ -347,10 +377,11 @@ impl ContactsPane {
         let Some(detail) = self.detail.as_mut() else {
             return Vec::new();
         };
-        let last = detail
-            .lines
-            .as_ref()
-            .map_or(0, |l| l.len().saturating_sub(page));
+        let wide = self.width >= WIDE;
+        let last = detail.lines.as_ref().map_or(0, |l| {
+            let longest = l.columns(wide).iter().map(Vec::len).max().unwrap_or(0);
+            longest.saturating_sub(page)
+        });
         detail.scroll = match command {
             Command::Back => {
                 self.detail = None;
@@ -397,12 +428,15 @@ impl ContactsPane {
                 if let Some(open) = self.detail.as_mut().filter(|d| d.id == *id) {
                     open.lines = Some(match detail {
                         Some(d) => detail_lines(d),
-                        None => vec![DetailLine {
-                            role: Role::Warn,
-                            label: String::new(),
-                            text: "This contact no longer exists (deleted or forgotten)."
-                                .to_string(),
-                        }],
+                        None => DetailLines {
+                            main: vec![DetailLine {
+                                role: Role::Warn,
+                                label: String::new(),
+                                text: "This contact no longer exists (deleted or forgotten)."
+                                    .to_string(),
+                            }],
+                            sources: Vec::new(),
+                        },
                     });
                 }
                 Vec::new()
@@ -571,30 +605,38 @@ impl ContactsPane {
             Line::styled(" loading…", theme.style(Role::Muted)).render(body, buf);
             return;
         };
-        let label_width = if self.wide() { 22 } else { 16 };
-        let shown: Vec<Line> = lines
-            .iter()
-            .skip(detail.scroll)
-            .take(body.height as usize)
-            .map(|l| {
-                if l.label.is_empty() {
-                    Line::styled(inert(&l.text).into_owned(), theme.style(l.role))
-                } else {
-                    Line::from(vec![
-                        Span::styled(
-                            format!(
-                                "  {:<label_width$} ",
-                                keep_start(&inert(&l.label), label_width)
-                            ),
-                            theme.style(Role::Muted),
-                        ),
-                        Span::styled(inert(&l.text).into_owned(), theme.style(l.role)),
-                    ])
-                }
-            })
-            .collect();
-        Paragraph::new(shown).render(body, buf);
+        let columns = lines.columns(self.wide());
+        let label_width = if self.wide() { 20 } else { 16 };
+        let areas = Layout::horizontal(vec![Constraint::Fill(1); columns.len()])
+            .spacing(2)
+            .split(body);
+        for (column, area) in columns.iter().zip(areas.iter()) {
+            let shown: Vec<Line> = column
+                .iter()
+                .skip(detail.scroll)
+                .take(area.height as usize)
+                .map(|l| styled_line(l, label_width, theme))
+                .collect();
+            Paragraph::new(shown).render(*area, buf);
+        }
     }
+}
+
+fn styled_line(line: &DetailLine, label_width: usize, theme: &Theme) -> Line<'static> {
+    let text = Span::styled(inert(&line.text).into_owned(), theme.style(line.role));
+    if line.label.is_empty() {
+        return Line::from(text);
+    }
+    Line::from(vec![
+        Span::styled(
+            format!(
+                "  {:<label_width$} ",
+                keep_start(&inert(&line.label), label_width)
+            ),
+            theme.style(Role::Muted),
+        ),
+        text,
+    ])
 }
 
 impl Pane for ContactsPane {
@@ -684,14 +726,12 @@ fn cell(row: &ContactRow, column: SortColumn, theme: &Theme) -> Span<'static> {
 
 /// The detail view as plain lines: fields, then custom fields, tags, events and every
 /// source record with its values paired with the headers of its import.
-fn detail_lines(d: &ContactDetail) -> Vec<DetailLine> {
+fn detail_lines(d: &ContactDetail) -> DetailLines {
     let mut out = Vec::new();
     let heading = |out: &mut Vec<DetailLine>, text: String| {
-        out.push(DetailLine {
-            role: Role::Base,
-            label: String::new(),
-            text: String::new(),
-        });
+        if !out.is_empty() {
+            out.push(BLANK.clone());
+        }
         out.push(DetailLine {
             role: Role::Title,
             label: String::new(),
@@ -746,30 +786,31 @@ fn detail_lines(d: &ContactDetail) -> Vec<DetailLine> {
         }
         field(&mut out, &format_time(e.at), text, Role::Base);
     }
+    let main = std::mem::take(&mut out);
     heading(&mut out, format!("Source records ({})", d.sources.len()));
     for s in &d.sources {
         let ext = s
             .external_id
             .as_deref()
-            .map(|x| format!(", id {x}"))
+            .map(|x| format!(" · id {x}"))
             .unwrap_or_default();
         out.push(DetailLine {
             role: Role::Focus,
             label: String::new(),
             text: format!(
-                " {} row {} — import #{} ({}, {}{ext})",
+                " {} row {} · import #{} {} {}{ext}",
                 s.path,
                 s.row_number,
                 s.import_id,
                 s.preset,
-                format_time(s.imported_at)
+                format_date(s.imported_at)
             ),
         });
         for (header, value) in &s.values {
             field(&mut out, header, value.clone(), Role::Base);
         }
     }
-    out
+    DetailLines { main, sources: out }
 }
 
 #[cfg(test)]
