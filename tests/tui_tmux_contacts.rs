@@ -209,6 +209,24 @@ fn contacts_pane_moves_filters_opens_and_quits() {
     t.keys(&["Enter"]);
     t.wait_for("the theme switch", |s| s.contains("Theme mono"));
 
+    // Another process imports into the same workspace: the TUI notices and refreshes.
+    let more = dir.path().join("more.csv");
+    std::fs::write(&more, "Email,First Name\nlate.arrival@example.com,Late\n").unwrap();
+    let out = Command::new(BIN)
+        .arg("--db")
+        .arg(&db)
+        .arg("import")
+        .arg(&more)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let screen = t.wait_for("the refresh", |s| s.contains("31 contacts ·"));
+    assert!(screen.contains("updated by another process"), "{screen}");
+
     t.keys(&["q"]);
     let started = Instant::now();
     while t.is_running() {

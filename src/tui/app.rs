@@ -63,6 +63,8 @@ pub struct App {
     pub(super) toasts: Vec<Toast>,
     pub(super) size: Rect,
     pub(super) ticks: u64,
+    /// Ticks left to show "updated by another process" in the status bar.
+    pub(super) outside_change: u32,
     dirty: bool,
 }
 
@@ -87,6 +89,7 @@ impl App {
             toasts: Vec::new(),
             size,
             ticks: 0,
+            outside_change: 0,
             dirty: true,
         }
     }
@@ -165,10 +168,7 @@ impl App {
             Action::Job(event) => self.job_event(event),
             Action::DataChanged { by_others } => {
                 if by_others {
-                    self.toast(
-                        "Updated by another process — refreshed".to_string(),
-                        Role::Warn,
-                    );
+                    self.outside_change = TOAST_TICKS;
                 }
                 self.refresh_all()
             }
@@ -440,8 +440,10 @@ impl App {
             toast.ticks_left = toast.ticks_left.saturating_sub(1);
         }
         self.toasts.retain(|t| t.ticks_left > 0);
+        let notice_ends = self.outside_change == 1;
+        self.outside_change = self.outside_change.saturating_sub(1);
         // The spinner of a running job moves; otherwise a tick changes nothing on screen.
-        if before != self.toasts.len() || self.busy() {
+        if before != self.toasts.len() || notice_ends || self.busy() {
             self.dirty = true;
         }
         Vec::new()
@@ -665,7 +667,11 @@ mod tests {
         assert!(effects
             .iter()
             .any(|e| matches!(e, Effect::Read(ReadRequest::ContactsView { .. }))));
-        assert!(a.toasts.iter().any(|t| t.text.contains("another process")));
+        assert_eq!(a.outside_change, TOAST_TICKS);
+        for _ in 0..TOAST_TICKS {
+            a.update(Action::Tick);
+        }
+        assert_eq!(a.outside_change, 0);
         a.update(Action::Read(ReadReply::LiveCount(7)));
         assert_eq!(a.live_count, Some(7));
     }

@@ -79,6 +79,13 @@ fn status_bar(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         spans.push(Span::styled(" │ ", theme.style(Role::Muted)));
         spans.extend(job_spans(job, app.ticks, theme));
     }
+    if app.outside_change > 0 {
+        spans.push(Span::styled(" │ ", theme.style(Role::Muted)));
+        spans.push(Span::styled(
+            "updated by another process",
+            theme.style(Role::Warn),
+        ));
+    }
     let used: usize = spans.iter().map(|s| s.width()).sum();
     let room = (area.width as usize).saturating_sub(used + 3);
     let [left, right] =
