@@ -8,16 +8,16 @@
 pub mod action;
 pub mod app;
 mod event;
-pub mod fit;
+mod fit;
 mod import;
-pub mod input;
+mod input;
 pub mod jobs;
 pub mod keymap;
-pub mod layout;
-pub mod palette;
+mod layout;
+mod palette;
 pub mod panes;
 pub mod queries;
-pub mod terminal;
+mod terminal;
 pub mod theme;
 pub mod ui;
 
