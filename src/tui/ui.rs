@@ -183,6 +183,8 @@ fn help(app: &App, scroll: usize, area: Rect, buf: &mut Buffer, theme: &Theme) {
     };
     let width = if side_by_side { 78 } else { 64 };
     let inner = popup(layout::centered(area, width, height), title, buf, theme);
+    // The app clamps scrolling to the single-column length; two columns are shorter.
+    let scroll = scroll.min(tallest.saturating_sub(inner.height as usize));
     let constraints = vec![Constraint::Fill(1); columns.len()];
     let areas = Layout::horizontal(constraints).spacing(1).split(inner);
     for (lines, column) in columns.into_iter().zip(areas.iter()) {
