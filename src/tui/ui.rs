@@ -256,10 +256,10 @@ fn palette_box(palette: &super::palette::Palette, area: Rect, buf: &mut Buffer, 
             } else {
                 Style::default()
             };
-            let label = format!(" {:<20}", entry.label());
+            let label = format!(" {:<20}", inert(&entry.label()));
             Line::from(vec![
                 Span::styled(label, theme.style(Role::Focus)),
-                Span::styled(format!(" {}", entry.desc), theme.style(Role::Muted)),
+                Span::styled(format!(" {}", inert(&entry.desc)), theme.style(Role::Muted)),
             ])
             .patch_style(style)
         })
