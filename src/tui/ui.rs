@@ -8,7 +8,6 @@ use super::theme::{Role, Theme};
 use crate::text::inert;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 use ratatui::Frame;
@@ -251,17 +250,21 @@ fn palette_box(palette: &super::palette::Palette, area: Rect, buf: &mut Buffer, 
         .skip(first)
         .take(rows)
         .map(|(i, entry)| {
-            let style = if i == palette.selected {
-                theme.style(Role::Selection)
+            // The selected entry is one uniform bar, readable in every theme.
+            let (name, desc) = if i == palette.selected {
+                let selected = theme.style(Role::Selection);
+                (selected, selected)
             } else {
-                Style::default()
+                (theme.style(Role::Focus), theme.style(Role::Muted))
             };
             let label = format!(" {:<20}", inert(&entry.label()));
+            let desc_text = format!(" {}", inert(&entry.desc));
+            let pad = (list.width as usize)
+                .saturating_sub(label.chars().count() + desc_text.chars().count());
             Line::from(vec![
-                Span::styled(label, theme.style(Role::Focus)),
-                Span::styled(format!(" {}", inert(&entry.desc)), theme.style(Role::Muted)),
+                Span::styled(label, name),
+                Span::styled(desc_text + &" ".repeat(pad), desc),
             ])
-            .patch_style(style)
         })
         .collect();
     Paragraph::new(lines).render(list, buf);
