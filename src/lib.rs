@@ -7,4 +7,5 @@
 
 pub mod cli;
 pub mod clock;
+pub mod segment;
 pub mod workspace;
