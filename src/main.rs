@@ -26,6 +26,8 @@ struct Cli {
 enum Command {
     /// Contacts by status and source, events by type, imports.
     Stats(cli::stats::Args),
+    /// Count, save, list, show and delete segments.
+    Segment(cli::segment::Args),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
     let result = cli::Context::new(args.db, args.now.as_deref(), args.group_shared).and_then(
         |ctx| match args.command {
             Some(Command::Stats(a)) => cli::stats::run(&ctx, a),
+            Some(Command::Segment(a)) => cli::segment::run(&ctx, a),
             None => {
                 anyhow::bail!("the TUI arrives with the TUI shell; use a subcommand (see --help)")
             }

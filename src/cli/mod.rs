@@ -44,4 +44,5 @@ impl Context {
             .with_context(|| format!("opening workspace {}", self.db.display()))
     }
 }
+pub mod segment;
 pub mod stats;

@@ -34,6 +34,45 @@ pub enum Expr {
     Cond(Cond, Span),
 }
 
+impl Expr {
+    /// Every condition, depth first.
+    pub fn conds(&self) -> Vec<&Cond> {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(e) = stack.pop() {
+            match e {
+                Expr::And(items) | Expr::Or(items) => stack.extend(items.iter().rev()),
+                Expr::Not(inner) => stack.push(inner),
+                Expr::Cond(c, _) => out.push(c),
+            }
+        }
+        out
+    }
+
+    /// The saved segments the rule names directly.
+    pub fn segment_refs(&self) -> Vec<&str> {
+        self.conds()
+            .into_iter()
+            .filter_map(|c| match c {
+                Cond::InSegment(name) => Some(name.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Whether the result can change as time passes with no change to the data: windows,
+    /// `within`, "30d ago", behaviour (events up to now) and other segments.
+    pub fn depends_on_now(&self) -> bool {
+        self.conds().into_iter().any(|c| match c {
+            Cond::When { at, .. } => matches!(at, When::Ago(_)),
+            Cond::Within { .. } | Cond::Did { .. } | Cond::Spent { .. } | Cond::InSegment(_) => {
+                true
+            }
+            _ => false,
+        })
+    }
+}
+
 /// One condition.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cond {

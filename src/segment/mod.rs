@@ -7,15 +7,33 @@
 //! maintenance log shows that something changed.
 
 mod ast;
+mod engine;
 mod error;
+mod image;
 mod lexer;
 mod parser;
+mod store;
 
 pub use ast::{
     Action, CmpOp, Cond, Duration, Expr, Field, Span, TextOp, Unit, Value, ValueKind, When, WhenOp,
 };
+pub use engine::{
+    compile, compile_segment, count_bits, ids_of, Compiled, NoSegments, SegmentLookup,
+};
 pub use error::{RuleError, SegmentError};
+pub use image::{
+    builtin_field_names, generation, normalize, Column, FieldInfo, FieldType, Image, EVENT_TYPES,
+    REFRESH_KIND, STATUSES,
+};
 pub use parser::parse;
+pub use store::{
+    delete, get, list, members, parse_rule, prepare, refresh_all, refresh_with, rename, save,
+    sizes, MembershipChange, Saved, SavedRules,
+};
 
+#[cfg(test)]
+pub(crate) mod engine_tests;
+#[cfg(test)]
+mod store_tests;
 #[cfg(test)]
 mod tests;
