@@ -1,7 +1,7 @@
 //! `listwarden segment count|save|list|show|delete`: segments from the command line.
 
 use super::Context;
-use crate::segment::{self, Image, SavedRules, SegmentError};
+use crate::segment::{self, Image, SavedRules};
 use anyhow::Context as _;
 use clap::Subcommand;
 use std::path::PathBuf;
@@ -103,42 +103,29 @@ fn count(
     let saved = SavedRules::load(ws.conn())?;
     let loaded = started.elapsed();
     let now = ws.clock().now_ts();
-    let rules: Vec<(String, String)> = match (rule, &file) {
-        (Some(rule), _) => vec![("rule".to_string(), rule)],
+    // (source, line, rule): errors point at file:line:column.
+    let rules: Vec<(String, usize, String)> = match (rule, &file) {
+        (Some(rule), _) => vec![("rule".to_string(), 1, rule)],
         (None, Some(path)) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading {}", path.display()))?;
             text.lines()
                 .enumerate()
                 .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-                .map(|(i, l)| (format!("{}:{}", path.display(), i + 1), l.to_string()))
+                .map(|(i, l)| (path.display().to_string(), i + 1, l.to_string()))
                 .collect()
         }
         (None, None) => anyhow::bail!("give a RULE or --file RULES"),
     };
-    for (source, text) in rules {
+    for (source, line, text) in rules {
         let t = Instant::now();
-        let compiled =
-            segment::prepare(&source, &text, &image, &saved, now).map_err(|e| match e {
-                // From a file, point at file:line:col rather than rule line 1.
-                SegmentError::Rule {
-                    source_name,
-                    rule,
-                    error,
-                } if file.is_some() => {
-                    let (_, col) = error.line_col(&rule);
-                    let mut message = format!("{source_name}:{col}: {}", error.message);
-                    if let Some(s) = &error.suggestion {
-                        message.push_str(&format!(" — did you mean \"{s}\"?"));
-                    }
-                    anyhow::anyhow!(message)
-                }
-                other => other.into(),
-            })?;
+        let compiled = segment::parse(&text)
+            .and_then(|expr| segment::compile(&expr, &image, &saved, now))
+            .map_err(|e| anyhow::anyhow!(e.render_on_line(&source, line, &text)))?;
         let n = compiled.count(&image);
         let took = t.elapsed();
         for notice in &compiled.notices {
-            eprintln!("note: {}", notice.render(&source, &text));
+            eprintln!("note: {}", notice.render_on_line(&source, line, &text));
         }
         if timing {
             println!("{n}\t{:.2} ms\t{}", took.as_secs_f64() * 1e3, text.trim());

@@ -38,7 +38,13 @@ impl RuleError {
     /// The one-line message a user reads: `rule:1:14: expected ... — did you mean "country"?`,
     /// `source` naming where the rule came from (`rule`, a file name, a segment).
     pub fn render(&self, source: &str, text: &str) -> String {
-        let (line, col) = self.line_col(text);
+        let (line, _) = self.line_col(text);
+        self.render_on_line(source, line, text)
+    }
+
+    /// Like [`RuleError::render`] for a rule that is line `line` of file `source`.
+    pub fn render_on_line(&self, source: &str, line: usize, text: &str) -> String {
+        let (_, col) = self.line_col(text);
         match &self.suggestion {
             Some(s) => format!(
                 "{source}:{line}:{col}: {} — did you mean \"{s}\"?",

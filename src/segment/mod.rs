@@ -10,9 +10,11 @@ mod ast;
 mod engine;
 mod error;
 mod image;
+mod insight;
 mod lexer;
 mod parser;
 mod store;
+mod templates;
 
 pub use ast::{
     Action, CmpOp, Cond, Duration, Expr, Field, Span, TextOp, Unit, Value, ValueKind, When, WhenOp,
@@ -25,11 +27,15 @@ pub use image::{
     builtin_field_names, generation, normalize, Column, FieldInfo, FieldType, Image, EVENT_TYPES,
     REFRESH_KIND, STATUSES,
 };
+pub use insight::{
+    breakdown, check_candidate, check_saved, sample, Step, Warning, OVERLAP, TOO_SMALL,
+};
 pub use parser::parse;
 pub use store::{
     delete, get, list, members, parse_rule, prepare, refresh_all, refresh_with, rename, save,
     sizes, MembershipChange, Saved, SavedRules,
 };
+pub use templates::{Template, TEMPLATES};
 
 #[cfg(test)]
 pub(crate) mod engine_tests;
