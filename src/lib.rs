@@ -7,5 +7,6 @@
 
 pub mod cli;
 pub mod clock;
+pub mod export;
 pub mod segment;
 pub mod workspace;

@@ -28,6 +28,8 @@ enum Command {
     Stats(cli::stats::Args),
     /// Count, save, list, show and delete segments.
     Segment(cli::segment::Args),
+    /// Export a segment (or the suppression list) for a mailing platform.
+    Export(cli::export::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
         |ctx| match args.command {
             Some(Command::Stats(a)) => cli::stats::run(&ctx, a),
             Some(Command::Segment(a)) => cli::segment::run(&ctx, a),
+            Some(Command::Export(a)) => cli::export::run(&ctx, a),
             None => {
                 anyhow::bail!("the TUI arrives with the TUI shell; use a subcommand (see --help)")
             }

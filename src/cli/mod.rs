@@ -44,5 +44,6 @@ impl Context {
             .with_context(|| format!("opening workspace {}", self.db.display()))
     }
 }
+pub mod export;
 pub mod segment;
 pub mod stats;

@@ -232,14 +232,18 @@ pub fn normalize(raw: &str) -> String {
 /// The log kind of a membership refresh, which changes no data rules read.
 pub const REFRESH_KIND: &str = "segment_refresh";
 
-/// The newest maintenance-log id other than membership refreshes: every change writes one
-/// log entry, so this moves exactly when the data rules read may have changed.
+/// The log kind of an export, which reads but changes nothing.
+pub const EXPORT_KIND: &str = "export";
+
+/// The newest maintenance-log id other than membership refreshes and exports (which change
+/// no data rules read): every change writes one log entry, so this moves exactly when the
+/// data rules read may have changed.
 pub fn generation(conn: &Connection) -> rusqlite::Result<i64> {
     use rusqlite::OptionalExtension;
     Ok(conn
         .query_row(
-            "SELECT id FROM maintenance_log WHERE kind <> ?1 ORDER BY id DESC LIMIT 1",
-            [REFRESH_KIND],
+            "SELECT id FROM maintenance_log WHERE kind NOT IN (?1, ?2) ORDER BY id DESC LIMIT 1",
+            [REFRESH_KIND, EXPORT_KIND],
             |r| r.get(0),
         )
         .optional()?

@@ -25,7 +25,7 @@ pub use engine::{
 pub use error::{RuleError, SegmentError};
 pub use image::{
     builtin_field_names, generation, normalize, Column, FieldInfo, FieldType, Image, EVENT_TYPES,
-    REFRESH_KIND, STATUSES,
+    EXPORT_KIND, REFRESH_KIND, STATUSES,
 };
 pub use insight::{
     breakdown, check_candidate, check_saved, sample, Step, Warning, OVERLAP, TOO_SMALL,
