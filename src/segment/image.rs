@@ -533,6 +533,12 @@ impl Image {
         Ok(())
     }
 
+    /// Whether the workspace is still in the state this image was read from; a TUI polls
+    /// this (after `PRAGMA data_version` moves) and rebuilds the image when it is not.
+    pub fn is_current(&self, conn: &Connection) -> rusqlite::Result<bool> {
+        Ok(generation(conn)? == self.generation)
+    }
+
     /// Number of live contacts.
     pub fn len(&self) -> usize {
         self.ids.len()

@@ -164,3 +164,24 @@ fn refresh_records_who_entered_and_left_and_is_a_no_op_when_nothing_changed() {
     let vip = get(later.conn(), "VIP").unwrap();
     assert_eq!(sizes(later.conn(), vip.id).unwrap(), vec![(NOW, 2)]);
 }
+
+#[test]
+fn an_image_knows_when_the_workspace_moved_on() {
+    let (_dir, mut ws) = fixture();
+    let image = Image::load(ws.conn()).unwrap();
+    assert!(image.is_current(ws.conn()).unwrap());
+    save(&mut ws, &image, "VIP", "tag vip").unwrap();
+    assert!(
+        !image.is_current(ws.conn()).unwrap(),
+        "a segment save is a change"
+    );
+    let image = Image::load(ws.conn()).unwrap();
+    refresh_all(&mut ws).unwrap();
+    ws.conn()
+        .execute("INSERT INTO maintenance_log (at, os_user, kind, summary) VALUES (1, 't', 'export', 'x')", [])
+        .unwrap();
+    assert!(
+        image.is_current(ws.conn()).unwrap(),
+        "refreshes and exports change no data"
+    );
+}
