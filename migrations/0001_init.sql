@@ -66,6 +66,7 @@ CREATE TABLE contacts (
 );
 CREATE INDEX contacts_email_norm ON contacts (email_norm);
 CREATE INDEX contacts_live ON contacts (merged_into);
+CREATE INDEX contacts_external_id ON contacts (external_id);
 
 -- Identity keys used to find a contact again on re-import: 'ext:<preset>:<id>',
 -- 'email:<email_norm>' and, for rows with neither, 'fp:<hash of identifying fields>'.

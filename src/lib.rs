@@ -8,5 +8,7 @@
 pub mod cli;
 pub mod clock;
 pub mod export;
+pub mod import;
 pub mod segment;
+pub mod text;
 pub mod workspace;

@@ -24,6 +24,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Import platform exports (contacts, or events with --events).
+    Import(cli::import::Args),
     /// Contacts by status and source, events by type, imports.
     Stats(cli::stats::Args),
     /// Count, save, list, show and delete segments.
@@ -33,9 +35,11 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    restore_default_sigpipe();
     let args = Cli::parse();
     let result = cli::Context::new(args.db, args.now.as_deref(), args.group_shared).and_then(
         |ctx| match args.command {
+            Some(Command::Import(a)) => cli::import::run(&ctx, a),
             Some(Command::Stats(a)) => cli::stats::run(&ctx, a),
             Some(Command::Segment(a)) => cli::segment::run(&ctx, a),
             Some(Command::Export(a)) => cli::export::run(&ctx, a),
@@ -50,5 +54,15 @@ fn main() -> ExitCode {
             eprintln!("listwarden: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `listwarden stats | head` must end quietly, like any Unix tool, instead of panicking on
+/// a closed stdout: Rust ignores SIGPIPE by default, so restore the default action.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is a valid action.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

@@ -45,5 +45,6 @@ impl Context {
     }
 }
 pub mod export;
+pub mod import;
 pub mod segment;
 pub mod stats;

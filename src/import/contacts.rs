@@ -1,0 +1,460 @@
+//! Upserting contact rows: find the contact a row describes, then insert it or record what
+//! changed, field by field.
+//!
+//! Matching (in order): the platform's external id (`ext:<preset>:<id>`; without one the
+//! row's email as written), then the normalised email — but only onto a contact that is not
+//! already described by another row of this same file (two rows of one export are two
+//! records; the duplicate review decides whether they are one person) — and, for rows with
+//! neither id nor email, a fingerprint of their identifying fields. A key that points at a
+//! merged-away contact lands on its survivor.
+//!
+//! Updates never blank a value: an empty cell means "this export does not say", not "erase"
+//! (exports from different platforms carry different columns). Status only ever becomes more
+//! restrictive on import: files are not necessarily imported in the order they were
+//! exported, so an older "subscribed" export must never undo an unsubscribe. Lifting a
+//! status is a deliberate, logged action.
+
+use super::row::{ContactRow, Plan, CONTACT_COLUMNS};
+use super::{ImportError, RowStream, Summary, WriteContext};
+use crate::text::status::Status;
+use rusqlite::types::Value;
+use rusqlite::{params, OptionalExtension};
+use std::collections::{HashMap, HashSet};
+
+pub(super) fn write(
+    ctx: &WriteContext<'_>,
+    plan: &Plan,
+    stream: RowStream<'_>,
+    summary: &mut Summary,
+) -> Result<(), ImportError> {
+    let mut state = State {
+        touched: HashSet::new(),
+        tag_ids: HashMap::new(),
+        custom: CustomFields::default(),
+    };
+    stream.for_each(|row_number, record| {
+        summary.rows_read += 1;
+        let row = match plan.contact(row_number, record) {
+            Ok(row) => row,
+            Err(rejection) => {
+                summary.rejected.push(rejection);
+                return Ok(());
+            }
+        };
+        match upsert(ctx, plan, &mut state, row_number, row)? {
+            Outcome::New => summary.rows_new += 1,
+            Outcome::Updated => summary.rows_updated += 1,
+            Outcome::Unchanged => summary.rows_unchanged += 1,
+        }
+        Ok(())
+    })?;
+    summary.new_custom_fields = state.custom.finish(ctx.tx, plan)?;
+    Ok(())
+}
+
+enum Outcome {
+    New,
+    Updated,
+    Unchanged,
+}
+
+struct State {
+    /// Contacts this file has already described.
+    touched: HashSet<i64>,
+    tag_ids: HashMap<String, i64>,
+    custom: CustomFields,
+}
+
+fn upsert(
+    ctx: &WriteContext<'_>,
+    plan: &Plan,
+    state: &mut State,
+    row_number: u64,
+    row: ContactRow,
+) -> Result<Outcome, ImportError> {
+    let ext_key = row
+        .external_id
+        .as_deref()
+        .or(row.email.as_deref())
+        .map(|id| format!("ext:{}:{id}", ctx.preset));
+    let email_key = row.email_norm.as_ref().map(|e| format!("email:{e}"));
+    let fp_key = match (&ext_key, &email_key) {
+        (None, None) => Some(fingerprint(ctx.preset, &row)),
+        _ => None,
+    };
+    let found = match lookup(ctx, ext_key.as_deref())? {
+        Some(id) => Some(id),
+        None => match lookup(ctx, email_key.as_deref())? {
+            Some(id) if !state.touched.contains(&id) => Some(id),
+            _ => lookup(ctx, fp_key.as_deref())?,
+        },
+    };
+    let raw_json = serde_json::to_string(&row.raw).unwrap_or_default();
+    let row_hash = blake3::hash(raw_json.as_bytes()).to_hex().to_string();
+    let (contact_id, outcome) = match found {
+        None => (insert_contact(ctx, &row)?, Outcome::New),
+        Some(id) => {
+            let id = survivor(ctx, id)?;
+            if has_source(ctx, id, &row_hash)? {
+                state.touched.insert(id);
+                return Ok(Outcome::Unchanged);
+            }
+            let changed = update_contact(ctx, id, &row)?;
+            (
+                id,
+                if changed {
+                    Outcome::Updated
+                } else {
+                    Outcome::Unchanged
+                },
+            )
+        }
+    };
+    state.touched.insert(contact_id);
+    for key in [ext_key, email_key, fp_key].into_iter().flatten() {
+        ctx.tx
+            .prepare_cached("INSERT OR IGNORE INTO contact_keys (key, contact_id) VALUES (?1, ?2)")?
+            .execute(params![key, contact_id])?;
+    }
+    ctx.tx
+        .prepare_cached(
+            "INSERT INTO source_records (import_id, contact_id, row_number, external_id, raw, row_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![ctx.import_id, contact_id, row_number, row.external_id, raw_json, row_hash])?;
+    let is_new = matches!(outcome, Outcome::New);
+    let tags_added = add_tags(ctx, state, contact_id, &row.tags, is_new)?;
+    let custom_changed = state
+        .custom
+        .write(ctx, plan, contact_id, &row.custom, is_new)?;
+    Ok(match outcome {
+        Outcome::Unchanged if tags_added || custom_changed => Outcome::Updated,
+        other => other,
+    })
+}
+
+fn lookup(ctx: &WriteContext<'_>, key: Option<&str>) -> rusqlite::Result<Option<i64>> {
+    let Some(key) = key else { return Ok(None) };
+    ctx.tx
+        .prepare_cached("SELECT contact_id FROM contact_keys WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()
+}
+
+/// Follows `merged_into` to the live contact.
+fn survivor(ctx: &WriteContext<'_>, mut id: i64) -> rusqlite::Result<i64> {
+    let mut stmt = ctx
+        .tx
+        .prepare_cached("SELECT merged_into FROM contacts WHERE id = ?1")?;
+    for _ in 0..64 {
+        match stmt.query_row([id], |r| r.get::<_, Option<i64>>(0))? {
+            Some(next) => id = next,
+            None => break,
+        }
+    }
+    Ok(id)
+}
+
+fn has_source(ctx: &WriteContext<'_>, contact_id: i64, row_hash: &str) -> rusqlite::Result<bool> {
+    ctx.tx
+        .prepare_cached(
+            "SELECT 1 FROM source_records WHERE contact_id = ?1 AND row_hash = ?2 LIMIT 1",
+        )?
+        .exists(params![contact_id, row_hash])
+}
+
+/// A stable key for rows with neither id nor email, from what identifies a person.
+fn fingerprint(preset: &str, row: &ContactRow) -> String {
+    let mut parts: Vec<String> = row
+        .values
+        .iter()
+        .filter(|(n, _)| {
+            matches!(
+                *n,
+                "first_name" | "last_name" | "phone" | "company" | "postcode" | "date_of_birth"
+            )
+        })
+        .map(|(n, v)| format!("{n}={}", value_text(v).to_lowercase()))
+        .collect();
+    parts.sort();
+    format!(
+        "fp:{preset}:{}",
+        blake3::hash(parts.join("\u{1f}").as_bytes()).to_hex()
+    )
+}
+
+fn insert_contact(ctx: &WriteContext<'_>, row: &ContactRow) -> rusqlite::Result<i64> {
+    let mut values: Vec<Value> = CONTACT_COLUMNS.iter().map(|_| Value::Null).collect();
+    values[0] = row.email.clone().map_or(Value::Null, Value::Text);
+    values[1] = row.email_norm.clone().map_or(Value::Null, Value::Text);
+    for (name, value) in &row.values {
+        if let Some(i) = CONTACT_COLUMNS.iter().position(|c| c == name) {
+            values[i] = value.clone();
+        }
+    }
+    let external_id = row.external_id.clone().or_else(|| row.email.clone());
+    let status = row.status.unwrap_or(Status::Subscribed);
+    values.extend([
+        external_id.map_or(Value::Null, Value::Text),
+        Value::Text(status.as_str().to_string()),
+        Value::Text(ctx.preset.to_string()),
+        Value::Text(ctx.preset.to_string()),
+        Value::Integer(ctx.now),
+        Value::Integer(ctx.now),
+    ]);
+    let columns = CONTACT_COLUMNS.join(", ");
+    let placeholders = (1..=values.len())
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "INSERT INTO contacts ({columns}, external_id, status, status_source, source, first_seen_at, updated_at)
+         VALUES ({placeholders})"
+    );
+    ctx.tx
+        .prepare_cached(&sql)?
+        .execute(rusqlite::params_from_iter(values))?;
+    Ok(ctx.tx.last_insert_rowid())
+}
+
+/// Applies the row's non-empty values that differ, recording each change. Returns whether
+/// anything changed.
+fn update_contact(ctx: &WriteContext<'_>, id: i64, row: &ContactRow) -> rusqlite::Result<bool> {
+    let sql = format!(
+        "SELECT {}, status FROM contacts WHERE id = ?1",
+        CONTACT_COLUMNS.join(", ")
+    );
+    let (current, status) = ctx.tx.prepare_cached(&sql)?.query_row([id], |r| {
+        let values = (0..CONTACT_COLUMNS.len())
+            .map(|i| r.get::<_, Value>(i))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let n = CONTACT_COLUMNS.len();
+        Ok((values, r.get::<_, String>(n)?))
+    })?;
+    let mut incoming: Vec<(&str, Value)> = row.values.clone();
+    if let (Some(email), Some(norm)) = (&row.email, &row.email_norm) {
+        // A contact found by id may carry another address now; a contact found by email
+        // keeps the address it has (case differences are not changes).
+        if current[1] != Value::Text(norm.clone()) {
+            incoming.push(("email", Value::Text(email.clone())));
+            incoming.push(("email_norm", Value::Text(norm.clone())));
+        }
+    }
+    let mut changes: Vec<(&str, Value, Value)> = incoming
+        .into_iter()
+        .filter_map(|(name, new)| {
+            let i = CONTACT_COLUMNS.iter().position(|c| *c == name)?;
+            (current[i] != new).then(|| (CONTACT_COLUMNS[i], current[i].clone(), new))
+        })
+        .collect();
+    if let Some(new_status) = row.status {
+        let old = Status::parse(&status).unwrap_or(Status::Subscribed);
+        if new_status.restrictiveness() > old.restrictiveness() {
+            changes.push((
+                "status",
+                Value::Text(status),
+                Value::Text(new_status.as_str().to_string()),
+            ));
+            changes.push((
+                "status_source",
+                Value::Null,
+                Value::Text(ctx.preset.to_string()),
+            ));
+        }
+    }
+    for (column, old, new) in &changes {
+        ctx.tx
+            .prepare_cached(&format!(
+                "UPDATE contacts SET {column} = ?2, updated_at = ?3 WHERE id = ?1"
+            ))?
+            .execute(params![id, new, ctx.now])?;
+        if *column != "status_source" && *column != "email_norm" {
+            record_change(
+                ctx,
+                id,
+                column,
+                Some(value_text(old)),
+                Some(value_text(new)),
+            )?;
+        }
+    }
+    Ok(!changes.is_empty())
+}
+
+fn record_change(
+    ctx: &WriteContext<'_>,
+    contact_id: i64,
+    field: &str,
+    old: Option<String>,
+    new: Option<String>,
+) -> rusqlite::Result<()> {
+    ctx.tx
+        .prepare_cached(
+            "INSERT INTO field_changes (log_id, contact_id, field, old_value, new_value) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![ctx.log_id, contact_id, field, old, new])?;
+    Ok(())
+}
+
+/// A stored value as text, for the change record.
+fn value_text(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::Integer(i) => i.to_string(),
+        Value::Real(f) => f.to_string(),
+        Value::Text(s) => s.clone(),
+        Value::Blob(b) => format!("{} bytes", b.len()),
+    }
+}
+
+/// Adds the row's tags (never removes: an export that omits a tag does not say it was
+/// removed). Returns whether an existing contact gained a tag.
+fn add_tags(
+    ctx: &WriteContext<'_>,
+    state: &mut State,
+    contact_id: i64,
+    tags: &[String],
+    is_new: bool,
+) -> rusqlite::Result<bool> {
+    let mut added = false;
+    for tag in tags {
+        let tag_id = match state.tag_ids.get(&tag.to_lowercase()) {
+            Some(&id) => id,
+            None => {
+                ctx.tx
+                    .prepare_cached("INSERT OR IGNORE INTO tags (name) VALUES (?1)")?
+                    .execute([tag])?;
+                let id: i64 = ctx
+                    .tx
+                    .prepare_cached("SELECT id FROM tags WHERE name = ?1")?
+                    .query_row([tag], |r| r.get(0))?;
+                state.tag_ids.insert(tag.to_lowercase(), id);
+                id
+            }
+        };
+        let inserted = ctx
+            .tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO contact_tags (contact_id, tag_id) VALUES (?1, ?2)",
+            )?
+            .execute(params![contact_id, tag_id])?;
+        if inserted > 0 && !is_new {
+            record_change(ctx, contact_id, "tags", None, Some(tag.clone()))?;
+            added = true;
+        }
+    }
+    Ok(added)
+}
+
+/// Custom fields seen in this import: their ids and what their values look like, so the
+/// field can be typed (number, date, boolean, text) once every value has been seen.
+#[derive(Default)]
+struct CustomFields {
+    /// header index → (field id, whether the field was created by this import)
+    ids: HashMap<usize, (i64, bool)>,
+    shapes: HashMap<usize, super::custom::Shape>,
+}
+
+impl CustomFields {
+    fn id(&mut self, ctx: &WriteContext<'_>, plan: &Plan, column: usize) -> rusqlite::Result<i64> {
+        if let Some(&(id, _)) = self.ids.get(&column) {
+            return Ok(id);
+        }
+        let name = match &plan.columns[column] {
+            super::presets::Column::Custom(name) => name.clone(),
+            super::presets::Column::Known(_) => plan.headers[column].clone(),
+        };
+        let existing: Option<i64> = ctx
+            .tx
+            .prepare_cached("SELECT id FROM custom_fields WHERE name = ?1")?
+            .query_row([&name], |r| r.get(0))
+            .optional()?;
+        let (id, created) = match existing {
+            Some(id) => (id, false),
+            None => {
+                ctx.tx
+                    .prepare_cached("INSERT INTO custom_fields (name, type) VALUES (?1, 'text')")?
+                    .execute([&name])?;
+                (ctx.tx.last_insert_rowid(), true)
+            }
+        };
+        self.ids.insert(column, (id, created));
+        Ok(id)
+    }
+
+    fn write(
+        &mut self,
+        ctx: &WriteContext<'_>,
+        plan: &Plan,
+        contact_id: i64,
+        values: &[(usize, String)],
+        is_new: bool,
+    ) -> rusqlite::Result<bool> {
+        let mut changed = false;
+        for (column, value) in values {
+            let field_id = self.id(ctx, plan, *column)?;
+            self.shapes.entry(*column).or_default().observe(value);
+            let old: Option<String> = if is_new {
+                None
+            } else {
+                ctx.tx
+                    .prepare_cached("SELECT value FROM contact_custom_values WHERE contact_id = ?1 AND field_id = ?2")?
+                    .query_row(params![contact_id, field_id], |r| r.get(0))
+                    .optional()?
+            };
+            if old.as_deref() == Some(value.as_str()) {
+                continue;
+            }
+            ctx.tx
+                .prepare_cached(
+                    "INSERT INTO contact_custom_values (contact_id, field_id, value) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (contact_id, field_id) DO UPDATE SET value = excluded.value",
+                )?
+                .execute(params![contact_id, field_id, value])?;
+            if !is_new {
+                record_change(
+                    ctx,
+                    contact_id,
+                    &plan.headers[*column],
+                    old,
+                    Some(value.clone()),
+                )?;
+                changed = true;
+            }
+        }
+        Ok(changed)
+    }
+
+    /// Settles each field's type from every value seen (across imports) and fills `num`.
+    /// Returns the fields this import created, with their types.
+    fn finish(
+        self,
+        tx: &rusqlite::Transaction<'_>,
+        plan: &Plan,
+    ) -> rusqlite::Result<Vec<(String, String)>> {
+        let mut created = Vec::new();
+        for (column, (field_id, is_created)) in self.ids {
+            let seen = self.shapes.get(&column).map(|s| s.kind()).unwrap_or("text");
+            let old: String = tx.query_row(
+                "SELECT type FROM custom_fields WHERE id = ?1",
+                [field_id],
+                |r| r.get(0),
+            )?;
+            let settled = if is_created {
+                seen
+            } else {
+                super::custom::join(&old, seen)
+            };
+            tx.execute(
+                "UPDATE custom_fields SET type = ?2 WHERE id = ?1",
+                params![field_id, settled],
+            )?;
+            super::custom::fill_numbers(tx, field_id, settled)?;
+            if is_created {
+                created.push((plan.headers[column].clone(), settled.to_string()));
+            }
+        }
+        created.sort();
+        Ok(created)
+    }
+}

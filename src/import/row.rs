@@ -1,0 +1,474 @@
+//! Turning one CSV record into typed, normalised values, following the preset's mapping.
+//!
+//! Normalisation rules (issue 2): every value trimmed and NFC; email kept as written and
+//! lower-cased separately for matching; dates to UTC unix seconds; countries to ISO 3166
+//! alpha-2; phones to E.164 when the country is known; statuses to one vocabulary.
+
+use super::presets::{flag_is_set, Column, Field, Preset};
+use super::{decode_field, ImportError, Kind, Rejection, MAX_FIELD_BYTES};
+use crate::text::{self, status::Status};
+use rusqlite::types::Value;
+use std::path::Path;
+
+/// The preset's reading of a header row.
+pub struct Plan {
+    pub preset: &'static Preset,
+    pub columns: Vec<Column>,
+    pub headers: Vec<String>,
+    implied_status: Option<Status>,
+}
+
+/// A contact row, normalised.
+#[derive(Debug, Default)]
+pub struct ContactRow {
+    pub external_id: Option<String>,
+    pub email: Option<String>,
+    pub email_norm: Option<String>,
+    /// Known contact columns with their typed values (never `Null`).
+    pub values: Vec<(&'static str, Value)>,
+    pub status: Option<Status>,
+    pub tags: Vec<String>,
+    /// (header index, value) of columns kept as custom fields.
+    pub custom: Vec<(usize, String)>,
+    /// The row's values exactly as read.
+    pub raw: Vec<String>,
+}
+
+/// An events row, normalised.
+#[derive(Debug)]
+pub struct EventRow {
+    pub email_norm: Option<String>,
+    pub external_id: Option<String>,
+    pub kind: &'static str,
+    pub occurred_at: i64,
+    pub campaign: String,
+    pub url: String,
+    pub amount: Option<f64>,
+}
+
+/// The storage type of a known contact column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Type {
+    Text,
+    Integer,
+    Real,
+    Instant,
+    Date,
+}
+
+/// Known fields that are plain contact columns, with their column name and type.
+/// Email, status, tags, names and flags need more than a type and are handled apart.
+fn column_of(field: Field) -> Option<(&'static str, Type)> {
+    use Field::*;
+    Some(match field {
+        FirstName => ("first_name", Type::Text),
+        LastName => ("last_name", Type::Text),
+        Company => ("company", Type::Text),
+        JobTitle => ("job_title", Type::Text),
+        Phone => ("phone", Type::Text),
+        Street => ("street", Type::Text),
+        City => ("city", Type::Text),
+        Region => ("region", Type::Text),
+        Postcode => ("postcode", Type::Text),
+        Country => ("country", Type::Text),
+        DateOfBirth => ("date_of_birth", Type::Date),
+        Language => ("language", Type::Text),
+        Industry => ("industry", Type::Text),
+        CompanySize => ("company_size", Type::Text),
+        LifecycleStage => ("lifecycle_stage", Type::Text),
+        LeadStatus => ("lead_status", Type::Text),
+        MemberRating => ("member_rating", Type::Real),
+        OpenCount => ("open_count", Type::Integer),
+        ClickCount => ("click_count", Type::Integer),
+        PurchaseCount => ("purchase_count", Type::Integer),
+        TotalSpent => ("total_spent", Type::Real),
+        LastOpenAt => ("last_open_at", Type::Instant),
+        LastClickAt => ("last_click_at", Type::Instant),
+        SubscribedAt => ("subscribed_at", Type::Instant),
+        _ => return None,
+    })
+}
+
+/// Every contact column an import can set, in a fixed order (used for SELECT/UPDATE).
+pub const CONTACT_COLUMNS: &[&str] = &[
+    "email",
+    "email_norm",
+    "first_name",
+    "last_name",
+    "company",
+    "job_title",
+    "phone",
+    "street",
+    "city",
+    "region",
+    "postcode",
+    "country",
+    "date_of_birth",
+    "language",
+    "industry",
+    "company_size",
+    "lifecycle_stage",
+    "lead_status",
+    "member_rating",
+    "open_count",
+    "click_count",
+    "purchase_count",
+    "total_spent",
+    "last_open_at",
+    "last_click_at",
+    "subscribed_at",
+];
+
+impl Plan {
+    pub fn new(preset: &'static Preset, headers: &[String]) -> Self {
+        Plan {
+            preset,
+            columns: preset.map(headers),
+            headers: headers.to_vec(),
+            implied_status: preset.implied_status(headers),
+        }
+    }
+
+    fn has(&self, field: Field) -> bool {
+        self.columns.contains(&Column::Known(field))
+    }
+
+    /// Refuses a file none of whose columns can tell records apart.
+    pub fn check_identity(
+        &self,
+        kind: Kind,
+        path: &Path,
+        headers: &[String],
+    ) -> Result<(), ImportError> {
+        let (ok, what, expected) = match kind {
+            Kind::Contacts => (
+                [
+                    Field::Email,
+                    Field::ExternalId,
+                    Field::FirstName,
+                    Field::LastName,
+                    Field::FullName,
+                    Field::Phone,
+                ]
+                .iter()
+                .any(|&f| self.has(f)),
+                "contact",
+                "an email, id, name or phone column",
+            ),
+            Kind::Events => (
+                (self.has(Field::Email) || self.has(Field::ExternalId))
+                    && self.has(Field::EventType)
+                    && self.has(Field::OccurredAt),
+                "contact and event",
+                "an email or contact id column, an event type column and a date column",
+            ),
+        };
+        if ok {
+            return Ok(());
+        }
+        Err(ImportError::NoIdentity {
+            path: path.to_path_buf(),
+            what,
+            headers: headers.join(", "),
+            expected,
+        })
+    }
+
+    /// Decodes the raw values of a record, rejecting ragged rows and oversized cells.
+    pub fn raw_values(&self, row: u64, record: &csv::ByteRecord) -> Result<Vec<String>, Rejection> {
+        if record.len() != self.headers.len() {
+            return Err(Rejection {
+                row,
+                column: None,
+                reason: format!(
+                    "row has {} fields but the header has {} (a missing or extra delimiter?)",
+                    record.len(),
+                    self.headers.len()
+                ),
+            });
+        }
+        record
+            .iter()
+            .enumerate()
+            .map(|(i, bytes)| {
+                if bytes.len() > MAX_FIELD_BYTES {
+                    return Err(Rejection {
+                        row,
+                        column: Some(self.headers[i].clone()),
+                        reason: format!(
+                            "value is {} bytes long, more than the {} allowed",
+                            bytes.len(),
+                            MAX_FIELD_BYTES
+                        ),
+                    });
+                }
+                Ok(decode_field(bytes).into_owned())
+            })
+            .collect()
+    }
+
+    /// Normalises a contact row.
+    pub fn contact(&self, row: u64, record: &csv::ByteRecord) -> Result<ContactRow, Rejection> {
+        let raw = self.raw_values(row, record)?;
+        let mut out = ContactRow::default();
+        let mut full_name = None;
+        let mut phone = None;
+        let mut country = None;
+        let mut status = self.implied_status;
+        for (i, column) in self.columns.iter().enumerate() {
+            let value = text::clean(&raw[i]);
+            if value.is_empty() {
+                continue;
+            }
+            let field = match column {
+                Column::Custom(_) => {
+                    out.custom.push((i, value));
+                    continue;
+                }
+                Column::Known(field) => *field,
+            };
+            match field {
+                Field::ExternalId => out.external_id = out.external_id.take().or(Some(value)),
+                Field::Email => {
+                    out.email_norm = text::email::normalize(&value);
+                    out.email = Some(value);
+                }
+                Field::FullName => full_name = Some(value),
+                Field::Phone => phone = Some(value),
+                Field::Country => country = Some(value),
+                Field::Status => status = most_restrictive(status, Status::parse(&value)),
+                Field::Unsubscribed | Field::Bounced | Field::Complained => {
+                    if flag_is_set(&value) {
+                        status = most_restrictive(status, field.flag_status());
+                    }
+                }
+                Field::Tags => out.tags.extend(self.preset.split_multi(field, &value)),
+                _ => {
+                    if let Some((name, ty)) = column_of(field) {
+                        if let Some(v) = typed(&value, ty) {
+                            out.values.push((name, v));
+                        }
+                    }
+                }
+            }
+        }
+        let country = country.map(|c| text::country::to_iso(&c).map(str::to_string).unwrap_or(c));
+        if let Some(p) = phone {
+            let e164 = text::phone::to_e164(&p, country.as_deref()).unwrap_or(p);
+            out.values.push(("phone", Value::Text(e164)));
+        }
+        if let Some(c) = country {
+            out.values.push(("country", Value::Text(c)));
+        }
+        if let Some(name) = full_name {
+            split_full_name(&name, &mut out.values);
+        }
+        out.status = status;
+        out.tags.retain(|t| !t.is_empty());
+        out.raw = raw;
+        if out.external_id.is_none()
+            && out.email.is_none()
+            && !out
+                .values
+                .iter()
+                .any(|(n, _)| matches!(*n, "first_name" | "last_name" | "phone"))
+        {
+            return Err(Rejection {
+                row,
+                column: None,
+                reason: "no email, id, name or phone: nothing identifies this contact".into(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Normalises an events row.
+    pub fn event(&self, row: u64, record: &csv::ByteRecord) -> Result<EventRow, Rejection> {
+        let raw = self.raw_values(row, record)?;
+        let reject = |column: Option<usize>, reason: String| Rejection {
+            row,
+            column: column.map(|i| self.headers[i].clone()),
+            reason,
+        };
+        let mut out = EventRow {
+            email_norm: None,
+            external_id: None,
+            kind: "",
+            occurred_at: 0,
+            campaign: String::new(),
+            url: String::new(),
+            amount: None,
+        };
+        let mut seen_time = false;
+        for (i, column) in self.columns.iter().enumerate() {
+            let value = text::clean(&raw[i]);
+            let Column::Known(field) = column else {
+                continue;
+            };
+            match field {
+                Field::Email => out.email_norm = text::email::normalize(&value),
+                Field::ExternalId if !value.is_empty() => out.external_id = Some(value),
+                Field::EventType => {
+                    out.kind = event_kind(&value)
+                        .ok_or_else(|| reject(Some(i), format!("unknown event type `{value}`; expected open, click, bounce, unsubscribe, complaint, purchase, page_view or cart_add")))?;
+                }
+                Field::OccurredAt => {
+                    out.occurred_at = text::date::parse_instant(&value)
+                        .ok_or_else(|| reject(Some(i), format!("`{value}` is not a date/time")))?;
+                    seen_time = true;
+                }
+                Field::Campaign => out.campaign = value,
+                Field::Url => out.url = value,
+                Field::Amount if !value.is_empty() => {
+                    out.amount =
+                        Some(parse_number(&value).ok_or_else(|| {
+                            reject(Some(i), format!("`{value}` is not an amount"))
+                        })?)
+                }
+                _ => {}
+            }
+        }
+        if out.kind.is_empty() {
+            return Err(reject(None, "no event type".into()));
+        }
+        if !seen_time {
+            return Err(reject(None, "no event time".into()));
+        }
+        if out.email_norm.is_none() && out.external_id.is_none() {
+            return Err(reject(None, "no email or contact id".into()));
+        }
+        Ok(out)
+    }
+}
+
+fn most_restrictive(a: Option<Status>, b: Option<Status>) -> Option<Status> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.most_restrictive(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn typed(value: &str, ty: Type) -> Option<Value> {
+    match ty {
+        Type::Text => Some(Value::Text(value.to_string())),
+        Type::Integer => parse_number(value).map(|n| Value::Integer(n.round() as i64)),
+        Type::Real => parse_number(value).map(Value::Real),
+        Type::Instant => text::date::parse_instant(value).map(Value::Integer),
+        Type::Date => {
+            text::date::parse_date(value).map(|d| Value::Text(d.format("%Y-%m-%d").to_string()))
+        }
+    }
+}
+
+/// Numbers as exports write them: `1234.5`, `1,234.50`, `1.234,50`, `€ 12`, `12 %`.
+pub fn parse_number(value: &str) -> Option<f64> {
+    let kept: String = value
+        .chars()
+        .filter(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '+' | 'e' | 'E'))
+        .collect();
+    if !kept.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let last_dot = kept.rfind('.');
+    let last_comma = kept.rfind(',');
+    let normalised = match (last_dot, last_comma) {
+        (Some(d), Some(c)) if c > d => kept.replace('.', "").replace(',', "."),
+        (Some(_), Some(_)) => kept.replace(',', ""),
+        (None, Some(c))
+            if kept.len() - c - 1 == 3
+                && kept.matches(',').count() >= 1
+                && !kept.starts_with("0,") =>
+        {
+            kept.replace(',', "")
+        }
+        (None, Some(_)) => kept.replace(',', "."),
+        _ => kept,
+    };
+    normalised.parse::<f64>().ok().filter(|n| n.is_finite())
+}
+
+/// "Müller, Jörg" → first Jörg, last Müller; "Jörg Müller" → first Jörg, last Müller.
+/// Only fills what the row did not give separately.
+fn split_full_name(name: &str, values: &mut Vec<(&'static str, Value)>) {
+    let (first, last) = match name.split_once(',') {
+        Some((last, first)) => (first.trim().to_string(), last.trim().to_string()),
+        None => match name.rsplit_once(' ') {
+            Some((first, last)) => (first.trim().to_string(), last.trim().to_string()),
+            None => (name.to_string(), String::new()),
+        },
+    };
+    for (column, value) in [("first_name", first), ("last_name", last)] {
+        if !value.is_empty() && !values.iter().any(|(n, _)| *n == column) {
+            values.push((column, Value::Text(value)));
+        }
+    }
+}
+
+/// Event type words of the platforms' activity exports, to the workspace's vocabulary.
+fn event_kind(value: &str) -> Option<&'static str> {
+    let v: String = value
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '_' })
+        .collect();
+    Some(match v.trim_matches('_') {
+        "open" | "opened" | "opens" | "email_opened" | "opened_email" | "open_email" => "open",
+        "click" | "clicked" | "clicks" | "email_clicked" | "clicked_email" | "link_click" => {
+            "click"
+        }
+        "bounce" | "bounced" | "hard_bounce" | "soft_bounce" | "email_bounced"
+        | "bounced_email" => "bounce",
+        "unsubscribe" | "unsubscribed" | "unsub" | "unsubscribed_from_email" | "opt_out" => {
+            "unsubscribe"
+        }
+        "complaint" | "spam" | "spam_complaint" | "marked_email_as_spam" | "abuse" => "complaint",
+        "purchase" | "purchased" | "order" | "placed_order" | "ordered" => "purchase",
+        "page_view" | "pageview" | "viewed_page" | "visit" | "visited" | "active_on_site"
+        | "viewed_product" => "page_view",
+        "cart_add" | "add_to_cart" | "added_to_cart" | "cart" | "started_checkout" => "cart_add",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_export_formats() {
+        assert_eq!(parse_number("1234.5"), Some(1234.5));
+        assert_eq!(parse_number("1,234.50"), Some(1234.5));
+        assert_eq!(parse_number("1.234,50"), Some(1234.5));
+        assert_eq!(parse_number("12,5"), Some(12.5));
+        assert_eq!(parse_number("€ 12"), Some(12.0));
+        assert_eq!(parse_number("n/a"), None);
+    }
+
+    #[test]
+    fn full_names_split_both_ways() {
+        let mut v = Vec::new();
+        split_full_name("Müller, Jörg", &mut v);
+        assert_eq!(v[0], ("first_name", Value::Text("Jörg".into())));
+        assert_eq!(v[1], ("last_name", Value::Text("Müller".into())));
+        let mut v = vec![("first_name", Value::Text("Ann".into()))];
+        split_full_name("Anne Marie Smith", &mut v);
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[1], ("last_name", Value::Text("Smith".into())));
+    }
+
+    #[test]
+    fn event_words_map_to_one_vocabulary() {
+        assert_eq!(event_kind("Opened Email"), Some("open"));
+        assert_eq!(event_kind("Placed Order"), Some("purchase"));
+        assert_eq!(event_kind("add-to-cart"), Some("cart_add"));
+        assert_eq!(event_kind("teleport"), None);
+    }
+
+    #[test]
+    fn the_restrictive_status_wins() {
+        let s = most_restrictive(Some(Status::Subscribed), Some(Status::Unsubscribed));
+        assert_eq!(s, Some(Status::Unsubscribed));
+        let s = most_restrictive(Some(Status::Complained), Some(Status::Subscribed));
+        assert_eq!(s, Some(Status::Complained));
+    }
+}

@@ -1,0 +1,214 @@
+//! Text handling shared by import, audit, dedupe and the TUI.
+//!
+//! Contact data arrives from many platforms in many shapes; everything that becomes a stored
+//! display value goes through [`clean`], every match key through the submodules'
+//! normalisers, and everything shown on a terminal through [`inert`], because contact data
+//! is untrusted and must never drive the terminal.
+
+pub mod country;
+pub mod date;
+pub mod email;
+pub mod phone;
+pub mod status;
+
+use std::borrow::Cow;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+/// Characters that render as nothing but survive `str::trim`: zero-width space/joiners,
+/// the word joiner and a stray byte-order mark. Exports pasted from spreadsheets and web
+/// forms carry them at the edges of values, where they make equal values compare unequal.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
+}
+
+fn is_edge_junk(c: char) -> bool {
+    c.is_whitespace() || is_invisible(c)
+}
+
+/// The canonical display form of one value: Unicode NFC, trimmed of whitespace (including
+/// NBSP) and zero-width characters, internal whitespace runs (tabs, newlines, NBSP...)
+/// collapsed to one ASCII space.
+///
+/// NFC first so "Müller" typed with a combining diaeresis and with a precomposed "ü" are
+/// stored identically; idempotent (`clean(clean(s)) == clean(s)`).
+pub fn clean(s: &str) -> String {
+    let nfc: Cow<str> = if is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.nfc().collect())
+    };
+    let trimmed = nfc.trim_matches(is_edge_junk);
+    let mut out = String::with_capacity(trimmed.len());
+    let mut in_space = false;
+    for c in trimmed.chars() {
+        if c.is_whitespace() {
+            if !in_space {
+                out.push(' ');
+            }
+            in_space = true;
+        } else {
+            out.push(c);
+            in_space = false;
+        }
+    }
+    out
+}
+
+/// Bidirectional formatting characters reorder what a terminal shows ("Trojan Source"),
+/// so a name could display as something it is not; the Unicode line and paragraph
+/// separators break a table row like a newline would.
+fn is_layout_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control() || is_layout_control(c)
+}
+
+/// A form of `s` that is safe to write to a terminal: every control character (C0, DEL, C1,
+/// hence every escape sequence's ESC/CSI), every bidi override and line separator is replaced by a visible,
+/// inert stand-in. C0 controls and DEL become their Unicode "control pictures" (`␛`, `␊`,
+/// `␡`: one column wide, so table layouts hold); C1 controls, bidi characters and the
+/// Unicode line/paragraph separators become `\u{..}`. Borrows when there is nothing to replace, which is the common case.
+pub fn inert(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(needs_escape) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        let code = u32::from(c);
+        match c {
+            '\u{0}'..='\u{1F}' => out.push(char::from_u32(0x2400 + code).unwrap_or('\u{FFFD}')),
+            '\u{7F}' => out.push('\u{2421}'),
+            c if needs_escape(c) => out.push_str(&format!("\\u{{{code:x}}}")),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A case-, accent-, space- and punctuation-blind key: "E-Mail-Adresse", "e mail adresse"
+/// and "EMAIL_ADRESSE" all give `emailadresse`. Used to match header names, country names
+/// and status words written by hand or by different platforms.
+pub(crate) fn fold_key(s: &str) -> String {
+    let ascii = deunicode::deunicode(s);
+    ascii
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn clean_trims_nbsp_and_zero_width() {
+        assert_eq!(clean("\u{FEFF}\u{A0} Anna \u{200B}\t"), "Anna");
+        assert_eq!(clean("  Anna \t\n  Maria  "), "Anna Maria");
+        assert_eq!(clean("Anna\u{A0}\u{A0}Maria"), "Anna Maria");
+        assert_eq!(clean(""), "");
+        assert_eq!(clean(" \u{200B} "), "");
+    }
+
+    #[test]
+    fn clean_composes_to_nfc() {
+        let decomposed = "Mu\u{0308}ller";
+        assert_eq!(clean(decomposed), "Müller");
+        assert_eq!(clean("Müller"), "Müller");
+    }
+
+    #[test]
+    fn inert_borrows_clean_text() {
+        assert!(matches!(inert("Zoë 李 O'Brien"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn inert_neutralises_escape_sequences() {
+        let hostile = "Bob\u{1b}[2J\u{1b}]0;pwned\u{7}\r\n\u{9b}31m\u{202E}evil";
+        let shown = inert(hostile);
+        assert_eq!(shown, "Bob␛[2J␛]0;pwned␇␍␊\\u{9b}31m\\u{202e}evil");
+        assert!(!shown.chars().any(char::is_control));
+        assert_eq!(inert("a\u{7f}b"), "a␡b");
+        assert_eq!(inert("a\u{2028}b"), "a\\u{2028}b");
+    }
+
+    #[test]
+    fn fold_key_ignores_case_accents_punctuation() {
+        assert_eq!(fold_key("E-Mail-Adresse"), "emailadresse");
+        assert_eq!(fold_key("Código Postal"), "codigopostal");
+        assert_eq!(fold_key("  "), "");
+    }
+
+    /// Per-call cost of the per-row normalisers (the import budget is ~5 µs per row per
+    /// core); run with `cargo test --lib per_row_cost -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn per_row_cost() {
+        fn time(label: &str, f: impl Fn(usize) -> usize) {
+            let n = 200_000;
+            let start = std::time::Instant::now();
+            let sink: usize = (0..n).map(&f).sum();
+            let per = start.elapsed().as_secs_f64() * 1e6 / n as f64;
+            println!("{label}: {per:.3} µs per call ({sink})");
+        }
+        let names = ["  Anna Maria ", "Müller", "Zoë", "李", "O'Brien & Co"];
+        let emails = ["First.Last+news@GoogleMail.com", "o'brien@firm.ie", "n/a"];
+        let countries = [
+            "DE",
+            "Deutschland",
+            "United States of America",
+            "Türkiye",
+            "xx",
+        ];
+        let dates = [
+            "2024-05-01T13:45:10Z",
+            "05/01/2024 1:45 PM",
+            "01.05.2024",
+            "nope",
+        ];
+        let statuses = ["subscribed", "NEVER_SUBSCRIBED", "Abgemeldet", "maybe"];
+        time("clean", |i| clean(names[i % names.len()]).len());
+        time("email normalize+mailbox_key", |i| {
+            email::normalize(emails[i % emails.len()]).map_or(0, |n| email::mailbox_key(&n).len())
+        });
+        time("country::to_iso", |i| {
+            usize::from(country::to_iso(countries[i % countries.len()]).is_some())
+        });
+        time("date::parse_instant", |i| {
+            usize::from(date::parse_instant(dates[i % dates.len()]).is_some())
+        });
+        time("Status::parse", |i| {
+            usize::from(status::Status::parse(statuses[i % statuses.len()]).is_some())
+        });
+    }
+
+    proptest! {
+        #[test]
+        fn clean_is_idempotent(s in any::<String>()) {
+            let once = clean(&s);
+            prop_assert_eq!(clean(&once), once.clone());
+            prop_assert_eq!(once.trim_matches(is_edge_junk), once.as_str());
+        }
+
+        #[test]
+        fn inert_never_emits_controls(s in any::<String>()) {
+            let shown = inert(&s);
+            prop_assert!(!shown.chars().any(needs_escape));
+        }
+
+        #[test]
+        fn fold_key_never_panics(s in any::<String>()) {
+            let k = fold_key(&s);
+            prop_assert!(k.chars().all(|c| c.is_ascii_alphanumeric()));
+        }
+    }
+}

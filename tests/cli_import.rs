@@ -1,0 +1,327 @@
+//! `listwarden import` and `stats` through the real binary: presets, normalisation,
+//! idempotence, updates, events, and the malformed-file corpus.
+
+mod common;
+use common::Workdir;
+
+const MAILCHIMP: &str =
+    "\"Email Address\",\"First Name\",\"Last Name\",MEMBER_RATING,OPTIN_TIME,CC,LEID,EUID,TAGS\n\
+ann@example.org,Ann,Smith,4,\"2024-05-01 10:00:00\",DE,101,e1,\"\"\"vip\"\",\"\"shop\"\"\"\n\
+  Bob@Example.ORG ,bob,MILLER,2,\"2023-01-02 08:00:00\",AT,102,e2,\n";
+
+#[test]
+fn a_mailchimp_export_imports_with_fields_statuses_and_tags() {
+    let w = Workdir::new();
+    let file = w.write("members.csv", MAILCHIMP);
+    let out = w.ok(&["import", file.to_str().unwrap()]);
+    assert!(out.contains("2 read, 2 new"), "{out}");
+    assert!(out.contains("mailchimp"), "preset detected: {out}");
+    let stats = w.stats();
+    assert_eq!(stats["contacts"], 2);
+    assert_eq!(stats["by_status"]["subscribed"], 2);
+    assert_eq!(w.query_i64("SELECT count(*) FROM contact_tags"), 2);
+    assert_eq!(
+        w.query_i64("SELECT count(*) FROM contacts WHERE email = 'Bob@Example.ORG' AND email_norm = 'bob@example.org' AND country = 'AT'"),
+        1
+    );
+    assert_eq!(w.query_i64("SELECT count(*) FROM source_records"), 2);
+}
+
+#[test]
+fn reimporting_the_same_file_changes_nothing() {
+    let w = Workdir::new();
+    let file = w.write("members.csv", MAILCHIMP);
+    w.ok(&["import", file.to_str().unwrap()]);
+    let before = w.stats();
+    let out = w.ok(&["import", file.to_str().unwrap()]);
+    assert!(out.contains("nothing changed"), "{out}");
+    assert_eq!(w.stats(), before);
+    // A copy with other bytes but the same rows is matched row by row: all unchanged.
+    let copy = w.write("copy.csv", format!("{MAILCHIMP}\n"));
+    let out = w.ok(&["import", copy.to_str().unwrap()]);
+    assert!(out.contains("0 new, 0 updated, 2 unchanged"), "{out}");
+    assert_eq!(w.stats()["contacts"], before["contacts"]);
+}
+
+#[test]
+fn an_updated_export_changes_only_what_changed_and_records_it() {
+    let w = Workdir::new();
+    let file = w.write("v1.csv", MAILCHIMP);
+    w.ok(&["import", file.to_str().unwrap()]);
+    let v2 = MAILCHIMP.replace("Ann,Smith,4", "Ann,Smith-Jones,4");
+    let file = w.write("v2.csv", v2);
+    let out = w.ok(&["import", file.to_str().unwrap()]);
+    assert!(out.contains("0 new, 1 updated, 1 unchanged"), "{out}");
+    assert_eq!(
+        w.query_i64("SELECT count(*) FROM field_changes WHERE field = 'last_name' AND old_value = 'Smith' AND new_value = 'Smith-Jones'"),
+        1
+    );
+    assert_eq!(w.stats()["contacts"], 2);
+}
+
+#[test]
+fn unsubscribed_and_cleaned_exports_set_status_and_the_restrictive_one_wins() {
+    let w = Workdir::new();
+    let subscribed = w.write("subscribed.csv", MAILCHIMP);
+    let unsub = w.write(
+        "unsubscribed.csv",
+        "Email Address,First Name,UNSUB_TIME,UNSUB_CAMPAIGN_TITLE,LEID\nann@example.org,Ann,2025-01-01 00:00:00,Sale,101\n",
+    );
+    w.ok(&["import", unsub.to_str().unwrap()]);
+    w.ok(&["import", subscribed.to_str().unwrap()]);
+    let stats = w.stats();
+    assert_eq!(stats["by_status"]["unsubscribed"], 1, "{stats}");
+    assert_eq!(stats["contacts"], 2);
+}
+
+#[test]
+fn custom_columns_become_typed_custom_fields() {
+    let w = Workdir::new();
+    let file = w.write(
+        "c.csv",
+        "email,Industry,Seats,Renewal,Trial\na@x.io,Retail,12,2026-03-01,yes\nb@x.io,Food,3,2026-04-01,no\n",
+    );
+    w.ok(&["import", file.to_str().unwrap()]);
+    // Industry is a known field; the others are custom and typed from their values.
+    assert_eq!(
+        w.query_i64("SELECT count(*) FROM custom_fields WHERE name = 'Seats' AND type = 'number'"),
+        1
+    );
+    assert_eq!(
+        w.query_i64("SELECT count(*) FROM custom_fields WHERE name = 'Renewal' AND type = 'date'"),
+        1
+    );
+    assert_eq!(
+        w.query_i64("SELECT count(*) FROM custom_fields WHERE name = 'Trial' AND type = 'boolean'"),
+        1
+    );
+    assert_eq!(
+        w.query_i64("SELECT count(*) FROM contact_custom_values WHERE num = 12"),
+        1
+    );
+}
+
+#[test]
+fn events_import_keyed_by_email_and_idempotent() {
+    let w = Workdir::new();
+    let contacts = w.write("c.csv", MAILCHIMP);
+    w.ok(&["import", contacts.to_str().unwrap()]);
+    let events = w.write(
+        "e.csv",
+        "email,type,occurred_at,campaign,url,amount\n\
+         ann@example.org,open,2025-12-01T10:00:00Z,Dec,,\n\
+         ANN@example.org,purchase,2025-12-02T10:00:00Z,,/checkout,49.90\n\
+         bob@example.org,unsubscribe,2025-12-03T10:00:00Z,Dec,,\n\
+         nobody@example.org,open,2025-12-01T10:00:00Z,Dec,,\n\
+         ann@example.org,teleport,2025-12-01T10:00:00Z,Dec,,\n",
+    );
+    let out = w.ok(&["import", "--events", events.to_str().unwrap()]);
+    assert!(out.contains("5 read, 3 new"), "{out}");
+    assert!(
+        out.contains("row 5") && out.contains("no contact with email nobody@example.org"),
+        "{out}"
+    );
+    assert!(
+        out.contains("row 6") && out.contains("unknown event type"),
+        "{out}"
+    );
+    let stats = w.stats();
+    assert_eq!(stats["events"], 3);
+    assert_eq!(stats["events_by_type"]["purchase"], 1);
+    assert_eq!(
+        stats["by_status"]["unsubscribed"], 1,
+        "an unsubscribe event unsubscribes"
+    );
+    // An overlapping export adds only what is new.
+    let more = w.write(
+        "e2.csv",
+        "email,type,occurred_at,campaign,url,amount\nann@example.org,open,2025-12-01T10:00:00Z,Dec,,\nann@example.org,click,2025-12-01T10:01:00Z,Dec,/pricing,\n",
+    );
+    let out = w.ok(&["import", "--events", more.to_str().unwrap()]);
+    assert!(
+        out.contains("1 new") && out.contains("1 unchanged"),
+        "{out}"
+    );
+}
+
+#[test]
+fn json_summary_for_scripts() {
+    let w = Workdir::new();
+    let file = w.write("members.csv", MAILCHIMP);
+    let v = w.json(&["import", "--json", file.to_str().unwrap()]);
+    assert_eq!(v[0]["rows_read"], 2);
+    assert_eq!(v[0]["rows_new"], 2);
+    assert_eq!(v[0]["preset"], "mailchimp");
+}
+
+/// Every malformed file gets a clear error or per-row rejections, never a panic, and a
+/// failed file leaves the workspace exactly as it was.
+#[test]
+fn malformed_files_are_reported_clearly_and_change_nothing() {
+    let w = Workdir::new();
+    let good = w.write("good.csv", MAILCHIMP);
+    w.ok(&["import", good.to_str().unwrap()]);
+    let before = w.stats();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty.csv", vec![], "empty"),
+        (
+            "binary.csv",
+            vec![0x00, 0x01, 0xff, 0x00, 0x13, 0x37, 0x00, 0x42],
+            "not a text file",
+        ),
+        (
+            "noid.csv",
+            b"colour,size\nred,3\n".to_vec(),
+            "no column identifies a contact",
+        ),
+    ];
+    for (name, bytes, expected) in cases {
+        let path = w.write(name, bytes);
+        let err = w.fails(&["import", path.to_str().unwrap()]);
+        assert!(err.contains(name), "{name}: names the file: {err}");
+        assert!(err.contains(expected), "{name}: {err}");
+        assert_eq!(w.stats(), before, "{name} changed the workspace");
+    }
+    let missing = w.fails(&["import", "no-such-file.csv"]);
+    assert!(
+        missing.contains("no-such-file.csv") && missing.contains("cannot read"),
+        "{missing}"
+    );
+}
+
+#[test]
+fn bad_rows_are_rejected_with_row_and_reason_while_good_rows_import() {
+    let w = Workdir::new();
+    let big = "x".repeat(10 * 1024 * 1024);
+    let mut bytes = b"email,first_name,last_name\n".to_vec();
+    bytes.extend_from_slice(b"ok@x.io,Ok,Row\n");
+    bytes.extend_from_slice(b"ragged@x.io,Too,Many,Fields\n");
+    bytes.extend_from_slice(format!("big@x.io,{big},Row\n").as_bytes());
+    bytes.extend_from_slice(b"latin@x.io,J\xf6rg,M\xfcller\n");
+    bytes.extend_from_slice(b",,\n");
+    bytes.extend_from_slice(b"\"multi\nline\"@x.io,Multi,\"Line\r\nName\"\n");
+    let path = w.write("mixed.csv", bytes);
+    let out = w.ok(&["import", path.to_str().unwrap()]);
+    assert!(
+        out.contains("row 3: row has 4 fields but the header has 3"),
+        "{out}"
+    );
+    assert!(
+        out.contains("row 4, column \"first_name\": value is 10485760 bytes long"),
+        "{out}"
+    );
+    assert_eq!(
+        w.query_i64(
+            "SELECT count(*) FROM contacts WHERE first_name = 'Jörg' AND last_name = 'Müller'"
+        ),
+        1
+    );
+    assert_eq!(w.stats()["contacts"], 3);
+}
+
+#[test]
+fn duplicate_headers_keep_both_columns() {
+    let w = Workdir::new();
+    let path = w.write(
+        "dup.csv",
+        "Email Address,UNSUB_REASON,UNSUB_REASON,LEID\nx@y.io,Too many,Other text,7\n",
+    );
+    w.ok(&["import", path.to_str().unwrap()]);
+    assert_eq!(w.stats()["contacts"], 1);
+    assert_eq!(
+        w.query_i64("SELECT count(*) FROM source_records WHERE raw LIKE '%Other text%'"),
+        1
+    );
+}
+
+#[test]
+fn utf16_and_windows_1252_semicolon_exports_import() {
+    let w = Workdir::new();
+    let text = "E-Mail;Vorname;Nachname;Land\r\njoerg@beispiel.de;Jörg;Müller;Deutschland\r\n";
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    let path = w.write("utf16.csv", utf16);
+    w.ok(&["import", path.to_str().unwrap()]);
+    let cp1252: Vec<u8> = text
+        .replace("joerg", "anna")
+        .chars()
+        .map(|c| match c {
+            'ö' => 0xF6,
+            'ü' => 0xFC,
+            c => c as u8,
+        })
+        .collect();
+    let path = w.write("cp1252.csv", cp1252);
+    w.ok(&["import", path.to_str().unwrap()]);
+    assert_eq!(
+        w.query_i64("SELECT count(*) FROM contacts WHERE last_name = 'Müller' AND first_name = 'Jörg' AND country = 'DE'"),
+        2
+    );
+}
+
+#[test]
+fn two_processes_importing_at_once_both_succeed() {
+    let w = Workdir::new();
+    let mut a = String::from("email,first_name\n");
+    let mut b = String::from("email,first_name\n");
+    for i in 0..3000 {
+        a.push_str(&format!("a{i}@x.io,A{i}\n"));
+        b.push_str(&format!("b{i}@x.io,B{i}\n"));
+    }
+    let pa = w.write("a.csv", a);
+    let pb = w.write("b.csv", b);
+    w.ok(&["stats"]);
+    let ca = w
+        .command()
+        .args(["import", pa.to_str().unwrap()])
+        .spawn()
+        .unwrap();
+    let cb = w
+        .command()
+        .args(["import", pb.to_str().unwrap()])
+        .spawn()
+        .unwrap();
+    let (ra, rb) = (
+        ca.wait_with_output().unwrap(),
+        cb.wait_with_output().unwrap(),
+    );
+    assert!(ra.status.success() && rb.status.success());
+    assert_eq!(w.stats()["contacts"], 6000);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_killed_import_leaves_the_previous_state_and_a_rerun_completes() {
+    let w = Workdir::new();
+    let first = w.write("first.csv", MAILCHIMP);
+    w.ok(&["import", first.to_str().unwrap()]);
+    let before = w.stats();
+    let mut big = String::from("email,first_name,last_name,company\n");
+    for i in 0..200_000 {
+        big.push_str(&format!(
+            "person{i}@example.net,First{i},Last{i},Company {}\n",
+            i % 97
+        ));
+    }
+    let path = w.write("big.csv", big);
+    // Time a full run on a scratch workspace, then kill the real one halfway through it.
+    let scratch = Workdir::new();
+    let started = std::time::Instant::now();
+    scratch.ok(&["import", path.to_str().unwrap()]);
+    let half = started.elapsed() / 2;
+    let mut child = w
+        .command()
+        .args(["import", path.to_str().unwrap()])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(half);
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the import finished before it could be killed"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(w.stats(), before, "a killed import must leave no trace");
+    let out = w.ok(&["import", path.to_str().unwrap()]);
+    assert!(out.contains("200000 read, 200000 new"), "{out}");
+}
