@@ -81,6 +81,8 @@ pub struct Report {
 #[derive(Debug, Clone, Default)]
 pub struct ContactRow {
     pub id: i64,
+    /// The platform's id for the record (else empty), what imports match on.
+    pub external_id: String,
     pub email: String,
     pub first_name: String,
     pub last_name: String,
@@ -342,7 +344,7 @@ fn read_contacts(conn: &Connection, ids: &[i64]) -> Result<Vec<ContactRow>, Expo
     drop(rows);
     drop(stmt);
     let mut stmt = conn.prepare(
-        "SELECT id, email, first_name, last_name, company, job_title, phone, street, city, region, postcode,
+        "SELECT id, external_id, email, first_name, last_name, company, job_title, phone, street, city, region, postcode,
                 country, language, industry, company_size, lifecycle_stage, lead_status, status,
                 date_of_birth, subscribed_at
          FROM contacts WHERE merged_into IS NULL ORDER BY id",
@@ -365,25 +367,26 @@ fn read_contacts(conn: &Connection, ids: &[i64]) -> Result<Vec<ContactRow>, Expo
         };
         out.push(ContactRow {
             id,
-            email: text(1)?,
-            first_name: text(2)?,
-            last_name: text(3)?,
-            company: text(4)?,
-            job_title: text(5)?,
-            phone: text(6)?,
-            street: text(7)?,
-            city: text(8)?,
-            region: text(9)?,
-            postcode: text(10)?,
-            country: text(11)?,
-            language: text(12)?,
-            industry: text(13)?,
-            company_size: text(14)?,
-            lifecycle_stage: text(15)?,
-            lead_status: text(16)?,
-            status: text(17)?,
-            date_of_birth: text(18)?,
-            subscribed_at: row.get(19)?,
+            external_id: text(1)?,
+            email: text(2)?,
+            first_name: text(3)?,
+            last_name: text(4)?,
+            company: text(5)?,
+            job_title: text(6)?,
+            phone: text(7)?,
+            street: text(8)?,
+            city: text(9)?,
+            region: text(10)?,
+            postcode: text(11)?,
+            country: text(12)?,
+            language: text(13)?,
+            industry: text(14)?,
+            company_size: text(15)?,
+            lifecycle_stage: text(16)?,
+            lead_status: text(17)?,
+            status: text(18)?,
+            date_of_birth: text(19)?,
+            subscribed_at: row.get(20)?,
             tags: tags.remove(&id).unwrap_or_default(),
             custom: custom.remove(&id).unwrap_or_default(),
         });

@@ -11,8 +11,9 @@ pub enum Preset {
     /// HubSpot contact import: property labels HubSpot maps automatically; lifecycle
     /// stages written as HubSpot's internal values.
     Hubspot,
-    /// Every contact column under its Listwarden name, tags `;`-separated, custom fields
-    /// as extra columns: what `listwarden import` reads back unchanged.
+    /// Every contact column under its Listwarden name (`id` holding the platform's id),
+    /// tags `;`-separated, custom fields as extra columns: what `listwarden import` reads
+    /// back unchanged.
     Csv,
 }
 
@@ -29,10 +30,11 @@ impl std::str::FromStr for Preset {
     }
 }
 
-const MAILCHIMP: [&str; 9] = [
+const MAILCHIMP: [&str; 10] = [
     "Email Address",
     "First Name",
     "Last Name",
+    "Address",
     "Phone Number",
     "Company",
     "Job Title",
@@ -117,6 +119,7 @@ impl Preset {
                 c.email.clone(),
                 c.first_name.clone(),
                 c.last_name.clone(),
+                c.street.clone(),
                 c.phone.clone(),
                 c.company.clone(),
                 c.job_title.clone(),
@@ -145,7 +148,7 @@ impl Preset {
                     .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
                     .unwrap_or_default();
                 let mut row = vec![
-                    c.id.to_string(),
+                    c.external_id.clone(),
                     c.email.clone(),
                     c.first_name.clone(),
                     c.last_name.clone(),

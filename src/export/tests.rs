@@ -37,7 +37,7 @@ fn only_mailable_contacts_are_exported_unless_asked() {
     let emails: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
     assert_eq!(emails, ["anna@gmail.com", "ben@example.com", "dan@web.de"]);
     assert_eq!(
-        rows[1][8], "newsletter,VIP",
+        rows[1][9], "newsletter,VIP",
         "Mailchimp tags, comma-separated"
     );
 
