@@ -185,3 +185,68 @@ fn an_image_knows_when_the_workspace_moved_on() {
         "refreshes and exports change no data"
     );
 }
+
+#[test]
+fn membership_follows_an_events_import() {
+    use crate::import::{import_file, Kind, Options};
+    use std::sync::atomic::AtomicBool;
+    let dir = tempfile::tempdir().unwrap();
+    let options = crate::workspace::OpenOptions {
+        group_shared: false,
+        user: Some("tester".into()),
+        clock: Clock::parse("2026-01-01T00:00:00Z").unwrap(),
+    };
+    let mut ws = crate::workspace::Workspace::open(&dir.path().join("w.db"), &options).unwrap();
+    let contacts = dir.path().join("contacts.csv");
+    std::fs::write(
+        &contacts,
+        "email,first_name,country\na@x.org,A,DE\nb@x.org,B,DE\nc@x.org,C,FR\n",
+    )
+    .unwrap();
+    let events = dir.path().join("events.csv");
+    std::fs::write(&events, "email,type,occurred_at\na@x.org,open,2025-12-30T10:00:00Z\nc@x.org,open,2025-12-29T10:00:00Z\n").unwrap();
+    let run = |ws: &mut crate::workspace::Workspace, path: &std::path::Path, kind| {
+        import_file(
+            ws,
+            path,
+            &Options { kind, preset: None },
+            &mut |_| {},
+            &AtomicBool::new(false),
+        )
+        .unwrap();
+    };
+    run(&mut ws, &contacts, Kind::Contacts);
+    let image = Image::load(ws.conn()).unwrap();
+    save(
+        &mut ws,
+        &image,
+        "Engaged Germans",
+        "country = DE and opened in 30d",
+    )
+    .unwrap();
+    assert!(refresh_all(&mut ws).unwrap().is_empty());
+
+    run(&mut ws, &events, Kind::Events);
+    let changes = refresh_all(&mut ws).unwrap();
+    assert_eq!(changes.len(), 1);
+    assert_eq!(
+        (
+            changes[0].entered.len(),
+            changes[0].left.len(),
+            changes[0].members
+        ),
+        (1, 0, 1)
+    );
+    let email: String = ws
+        .conn()
+        .query_row(
+            "SELECT email FROM contacts WHERE id = ?1",
+            [changes[0].entered[0]],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(email, "a@x.org");
+    // Re-importing the same events changes nothing, so the refresh is a no-op.
+    run(&mut ws, &events, Kind::Events);
+    assert!(refresh_all(&mut ws).unwrap().is_empty());
+}
