@@ -13,6 +13,9 @@ use std::sync::Arc;
 
 const DAY: i64 = 86_400;
 
+/// The position of `purchase` in [`EVENT_TYPES`], whose amounts `spent` sums.
+pub(crate) const PURCHASE: usize = 5;
+
 /// What a rule needs from outside the image: the saved segments it may refer to.
 pub trait SegmentLookup {
     /// The rule text of the saved segment called `name` (case-insensitive), if any.
@@ -630,15 +633,16 @@ pub fn ids_of(bits: &[u64], image: &Image) -> Vec<i64> {
 fn evaluate(node: &Node, image: &Image) -> Vec<u64> {
     let words = image.len().div_ceil(64);
     let threads = threads();
+    let run = |lo: usize, hi: usize| eval(node, image, lo, &universe(image, lo, hi));
     if words < 1024 || threads == 1 {
-        return eval(node, image, 0, words);
+        return run(0, words);
     }
     let chunk = words.div_ceil(threads);
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let (lo, hi) = ((t * chunk).min(words), ((t + 1) * chunk).min(words));
-                s.spawn(move || eval(node, image, lo, hi))
+                s.spawn(move || run(lo, hi))
             })
             .collect();
         handles
@@ -648,68 +652,84 @@ fn evaluate(node: &Node, image: &Image) -> Vec<u64> {
     })
 }
 
-/// Builds words `lo..hi` from a per-contact test.
-fn fill(image: &Image, lo: usize, hi: usize, test: impl Fn(usize) -> bool) -> Vec<u64> {
+/// Words `lo..hi` with a bit for every contact of the image.
+fn universe(image: &Image, lo: usize, hi: usize) -> Vec<u64> {
     let n = image.len();
     (lo..hi)
         .map(|w| {
+            let left = n.saturating_sub(w * 64);
+            if left >= 64 {
+                u64::MAX
+            } else {
+                (1u64 << left) - 1
+            }
+        })
+        .collect()
+}
+
+/// The contacts of `mask` (words starting at word `lo`) for which `test` holds. Only
+/// contacts still in question are tested: after `country = DE and ...`, the behaviour
+/// searches run for German contacts only.
+fn fill(lo: usize, mask: &[u64], test: impl Fn(usize) -> bool) -> Vec<u64> {
+    mask.iter()
+        .enumerate()
+        .map(|(k, &m)| {
+            let base = (lo + k) * 64;
+            let mut bits = m;
             let mut word = 0u64;
-            for bit in 0..64 {
-                let i = w * 64 + bit;
-                if i >= n {
-                    break;
-                }
-                if test(i) {
+            while bits != 0 {
+                let bit = bits.trailing_zeros();
+                if test(base + bit as usize) {
                     word |= 1 << bit;
                 }
+                bits &= bits - 1;
             }
             word
         })
         .collect()
 }
 
-/// Words `lo..hi` of `node`'s result.
-fn eval(node: &Node, image: &Image, lo: usize, hi: usize) -> Vec<u64> {
+fn is_empty(words: &[u64]) -> bool {
+    words.iter().all(|&w| w == 0)
+}
+
+/// The contacts of `mask` (words `lo..lo + mask.len()`) that `node` matches; always a
+/// subset of `mask`.
+fn eval(node: &Node, image: &Image, lo: usize, mask: &[u64]) -> Vec<u64> {
     match node {
-        Node::Const(value) => {
-            if *value {
-                fill(image, lo, hi, |_| true)
-            } else {
-                vec![0; hi - lo]
-            }
-        }
+        Node::Const(true) => mask.to_vec(),
+        Node::Const(false) => vec![0; mask.len()],
         Node::And(items) => {
-            let mut acc = fill(image, lo, hi, |_| true);
+            let mut acc = mask.to_vec();
             for item in items {
-                if acc.iter().all(|&w| w == 0) {
+                if is_empty(&acc) {
                     break;
                 }
-                for (a, b) in acc.iter_mut().zip(eval(item, image, lo, hi)) {
-                    *a &= b;
-                }
+                acc = eval(item, image, lo, &acc);
             }
             acc
         }
         Node::Or(items) => {
-            let mut acc = vec![0u64; hi - lo];
+            let mut acc = vec![0u64; mask.len()];
             for item in items {
-                for (a, b) in acc.iter_mut().zip(eval(item, image, lo, hi)) {
+                let rest: Vec<u64> = mask.iter().zip(&acc).map(|(m, a)| m & !a).collect();
+                if is_empty(&rest) {
+                    break;
+                }
+                for (a, b) in acc.iter_mut().zip(eval(item, image, lo, &rest)) {
                     *a |= b;
                 }
             }
             acc
         }
-        Node::Not(inner) => {
-            let all = fill(image, lo, hi, |_| true);
-            eval(inner, image, lo, hi)
-                .into_iter()
-                .zip(all)
-                .map(|(w, m)| !w & m)
-                .collect()
-        }
+        Node::Not(inner) => eval(inner, image, lo, mask)
+            .into_iter()
+            .zip(mask)
+            .map(|(w, m)| !w & m)
+            .collect(),
         Node::Text { col, table } => {
             let codes = image.text.get(*col).map_or(&[][..], |c| &c.codes[..]);
-            fill(image, lo, hi, |i| {
+            fill(lo, mask, |i| {
                 codes
                     .get(i)
                     .and_then(|&c| table.get(c as usize))
@@ -719,22 +739,19 @@ fn eval(node: &Node, image: &Image, lo: usize, hi: usize) -> Vec<u64> {
         }
         Node::Num { col, test } => {
             let values = image.num.get(*col).map_or(&[][..], |c| &c[..]);
-            fill(image, lo, hi, |i| {
-                values.get(i).is_some_and(|&v| test.holds(v))
-            })
+            fill(lo, mask, |i| values.get(i).is_some_and(|&v| test.holds(v)))
         }
         Node::Tag(t) => {
-            let mut words = vec![0u64; hi - lo];
+            let mut words = vec![0u64; mask.len()];
             let members = image.tag_members.get(*t).map_or(&[][..], |m| &m[..]);
             let first = members.partition_point(|&i| (i as usize) < lo * 64);
             for &i in &members[first..] {
-                let w = i as usize / 64;
-                if w >= hi {
+                let Some(word) = words.get_mut(i as usize / 64 - lo) else {
                     break;
-                }
-                words[w - lo] |= 1 << (i % 64);
+                };
+                *word |= 1 << (i % 64);
             }
-            words
+            words.iter().zip(mask).map(|(w, m)| w & m).collect()
         }
         Node::Events {
             ty,
@@ -744,9 +761,9 @@ fn eval(node: &Node, image: &Image, lo: usize, hi: usize) -> Vec<u64> {
             urls,
         } => {
             let Some(column) = image.events.get(*ty) else {
-                return vec![0; hi - lo];
+                return vec![0; mask.len()];
             };
-            fill(image, lo, hi, |i| {
+            fill(lo, mask, |i| {
                 let run = column.range(i);
                 let times = column.times.get(run.clone()).unwrap_or(&[]);
                 let hits = window.slice(times);
@@ -764,15 +781,10 @@ fn eval(node: &Node, image: &Image, lo: usize, hi: usize) -> Vec<u64> {
             })
         }
         Node::Spent { window, op, cents } => {
-            let Some(column) = image.events.get(
-                EVENT_TYPES
-                    .iter()
-                    .position(|t| *t == "purchase")
-                    .unwrap_or(0),
-            ) else {
-                return vec![0; hi - lo];
+            let Some(column) = image.events.get(PURCHASE) else {
+                return vec![0; mask.len()];
             };
-            fill(image, lo, hi, |i| {
+            fill(lo, mask, |i| {
                 let run = column.range(i);
                 let times = column.times.get(run.clone()).unwrap_or(&[]);
                 let hits = window.slice(times);
@@ -786,7 +798,13 @@ fn eval(node: &Node, image: &Image, lo: usize, hi: usize) -> Vec<u64> {
             })
         }
         Node::Bits(bits) => bits
-            .get(lo..hi)
-            .map_or_else(|| vec![0; hi - lo], <[u64]>::to_vec),
+            .get(lo..lo + mask.len())
+            .unwrap_or(&[])
+            .iter()
+            .zip(mask)
+            .map(|(b, m)| b & m)
+            .chain(std::iter::repeat(0))
+            .take(mask.len())
+            .collect(),
     }
 }

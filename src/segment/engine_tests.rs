@@ -228,3 +228,8 @@ fn counts_agree_with_an_independent_sql_computation() {
         assert_eq!(count(&image, rule) as i64, expected, "{rule}");
     }
 }
+
+#[test]
+fn spent_reads_the_purchase_column() {
+    assert_eq!(EVENT_TYPES[super::engine::PURCHASE], "purchase");
+}
