@@ -7,7 +7,7 @@
 
 use super::ast::{Action, CmpOp, Cond, Expr, Field, Span, TextOp, Value, ValueKind, When, WhenOp};
 use super::error::{closest, RuleError};
-use super::image::{normalize, Column, FieldInfo, FieldType, Image, EVENT_TYPES, STATUSES};
+use super::image::{normalize, Column, Dict, FieldInfo, FieldType, Image, EVENT_TYPES, STATUSES};
 use chrono::NaiveDate;
 use std::sync::Arc;
 
@@ -377,11 +377,11 @@ impl Compiler<'_> {
     }
 
     fn text_table(&self, col: usize, test: impl Fn(&str) -> bool + Sync) -> Node {
-        let dict = self.image.text.get(col).map_or(&[][..], |c| &c.dict[..]);
-        Node::Text {
-            col,
-            table: parallel_map(dict, |v| test(v)),
-        }
+        let table = match self.image.text.get(col) {
+            Some(c) => parallel_map(&c.dict, test),
+            None => Vec::new(),
+        };
+        Node::Text { col, table }
     }
 
     /// `field op value` for every op but `!=` (which is `not =`, so it keeps empty values).
@@ -482,12 +482,10 @@ impl Compiler<'_> {
             let node = self.text_table(col, |v| v == literal);
             if let Node::Text { table, .. } = &node {
                 if !table.iter().any(|&m| m) && !literal.is_empty() {
-                    let dict = self.image.text.get(col).map_or(&[][..], |c| &c.dict[..]);
                     // Suggesting from huge dictionaries (emails) costs more than it helps.
-                    let suggestion = if dict.len() <= 50_000 {
-                        closest(&literal, dict.iter().map(String::as_str))
-                    } else {
-                        None
+                    let suggestion = match self.image.text.get(col) {
+                        Some(c) if c.dict.len() <= 50_000 => closest(&literal, c.dict.iter()),
+                        _ => None,
                     };
                     self.notices.push(
                         RuleError::new(
@@ -566,17 +564,21 @@ fn merge_or(mut nodes: Vec<Node>) -> Node {
     }
 }
 
-/// Maps `f` over `items` on every core (dictionaries can hold a million emails).
-fn parallel_map<T: Sync>(items: &[T], f: impl Fn(&T) -> bool + Sync) -> Vec<bool> {
+/// Maps `f` over a dictionary's entries on every core (it can hold a million emails).
+fn parallel_map(dict: &Dict, f: impl Fn(&str) -> bool + Sync) -> Vec<bool> {
     let threads = threads();
-    if items.len() < 50_000 || threads == 1 {
-        return items.iter().map(&f).collect();
+    let len = dict.len();
+    if len < 50_000 || threads == 1 {
+        return dict.iter().map(&f).collect();
     }
-    let chunk = items.len().div_ceil(threads);
+    let chunk = len.div_ceil(threads);
     std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| s.spawn(|| part.iter().map(&f).collect::<Vec<bool>>()))
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let (lo, hi) = ((t * chunk).min(len), ((t + 1) * chunk).min(len));
+                let f = &f;
+                s.spawn(move || (lo..hi).map(|i| f(dict.get(i))).collect::<Vec<bool>>())
+            })
             .collect();
         handles
             .into_iter()

@@ -12,6 +12,7 @@
 use super::error::SegmentError;
 use rusqlite::types::ValueRef;
 use rusqlite::Connection;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use unicode_normalization::UnicodeNormalization;
 
@@ -139,15 +140,56 @@ pub struct FieldInfo {
 #[derive(Debug, Default)]
 pub struct TextColumn {
     pub codes: Vec<u32>,
-    pub dict: Vec<String>,
+    pub dict: Dict,
 }
 
-impl TextColumn {
-    fn new(n: usize) -> Self {
-        TextColumn {
-            codes: vec![0; n],
-            dict: vec![String::new()],
+/// Distinct normalised values stored back to back in one buffer, so scanning a million
+/// emails for `ends_with` reads memory in order instead of chasing a million allocations.
+#[derive(Debug)]
+pub struct Dict {
+    bytes: String,
+    /// End offset of each entry in `bytes`; entry 0 is the empty value.
+    ends: Vec<usize>,
+}
+
+impl Default for Dict {
+    fn default() -> Self {
+        Dict {
+            bytes: String::new(),
+            ends: vec![0],
         }
+    }
+}
+
+impl Dict {
+    /// Entry `code` ("" when out of range).
+    pub fn get(&self, code: usize) -> &str {
+        let start = code
+            .checked_sub(1)
+            .and_then(|i| self.ends.get(i))
+            .copied()
+            .unwrap_or(0);
+        let end = self.ends.get(code).copied().unwrap_or(start);
+        self.bytes.get(start..end).unwrap_or("")
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.len() <= 1
+    }
+
+    /// Every entry, code order (the empty value first).
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    fn push(&mut self, value: &str) -> u32 {
+        self.bytes.push_str(value);
+        self.ends.push(self.bytes.len());
+        u32::try_from(self.ends.len() - 1).unwrap_or(u32::MAX)
     }
 }
 
@@ -155,27 +197,32 @@ impl TextColumn {
 struct Encoder {
     column: TextColumn,
     index: HashMap<String, u32>,
+    /// Reused for normalising, so most values cost no allocation.
+    buf: String,
 }
 
 impl Encoder {
     fn new(n: usize) -> Self {
         Encoder {
-            column: TextColumn::new(n),
+            column: TextColumn {
+                codes: vec![0; n],
+                dict: Dict::default(),
+            },
             index: HashMap::new(),
+            buf: String::new(),
         }
     }
 
     fn code(&mut self, raw: &str) -> u32 {
-        let key = normalize(raw);
-        if key.is_empty() {
+        normalize_into(raw, &mut self.buf);
+        if self.buf.is_empty() {
             return 0;
         }
-        if let Some(&code) = self.index.get(&key) {
+        if let Some(&code) = self.index.get(self.buf.as_str()) {
             return code;
         }
-        let code = u32::try_from(self.column.dict.len()).unwrap_or(u32::MAX);
-        self.column.dict.push(key.clone());
-        self.index.insert(key, code);
+        let code = self.column.dict.push(&self.buf);
+        self.index.insert(self.buf.clone(), code);
         code
     }
 }
@@ -218,15 +265,29 @@ pub struct Image {
     pub tag_index: HashMap<String, usize>,
     /// One column per [`EVENT_TYPES`] entry.
     pub events: Vec<EventColumn>,
-    /// Normalised page-view URLs.
-    pub urls: Vec<String>,
+    /// Normalised page-view URLs (code 0: none).
+    pub urls: Dict,
     /// The newest maintenance-log id when the image was read: the workspace generation.
     pub generation: i64,
 }
 
 /// Trimmed, NFC, lower-cased: the form text comparisons use.
 pub fn normalize(raw: &str) -> String {
-    raw.trim().nfc().collect::<String>().to_lowercase()
+    let mut out = String::new();
+    normalize_into(raw, &mut out);
+    out
+}
+
+/// [`normalize`] into a reused buffer; ASCII text (most of a contact list) skips the
+/// Unicode passes, which would leave it unchanged anyway.
+fn normalize_into(raw: &str, out: &mut String) {
+    out.clear();
+    let trimmed = raw.trim();
+    if trimmed.is_ascii() {
+        out.extend(trimmed.chars().map(|c| c.to_ascii_lowercase()));
+    } else {
+        out.extend(trimmed.nfc().flat_map(char::to_lowercase));
+    }
 }
 
 /// The log kind of a membership refresh, which changes no data rules read.
@@ -250,12 +311,13 @@ pub fn generation(conn: &Connection) -> rusqlite::Result<i64> {
         .unwrap_or(0))
 }
 
-fn as_text(value: ValueRef<'_>) -> Option<String> {
+/// A cell as text, borrowed from SQLite's buffer when it is text already.
+fn as_text(value: ValueRef<'_>) -> Option<Cow<'_, str>> {
     match value {
         ValueRef::Null => None,
-        ValueRef::Integer(i) => Some(i.to_string()),
-        ValueRef::Real(f) => Some(f.to_string()),
-        ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Integer(i) => Some(Cow::Owned(i.to_string())),
+        ValueRef::Real(f) => Some(Cow::Owned(f.to_string())),
+        ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t)),
     }
 }
 
@@ -276,23 +338,64 @@ fn to_u32_time(ts: i64) -> u32 {
     u32::try_from(ts.max(0)).unwrap_or(u32::MAX)
 }
 
-/// Maps contact ids (live or merged away) to image positions.
-struct IdMap<'a> {
-    ids: &'a [i64],
-    merged: HashMap<i64, i64>,
+/// Maps contact ids (live or merged away) to image positions: a dense table over the id
+/// range (ids are mostly consecutive), merged-away ids resolved to their survivor.
+struct IdMap {
+    first: i64,
+    slots: Vec<u32>,
 }
 
-impl IdMap<'_> {
-    fn index(&self, id: i64) -> Option<usize> {
-        let mut id = id;
-        // Follow merge chains; a bounded walk guards against a corrupt cycle.
-        for _ in 0..64 {
-            if let Ok(i) = self.ids.binary_search(&id) {
-                return Some(i);
+impl IdMap {
+    const NONE: u32 = u32::MAX;
+
+    fn new(ids: &[i64], merged: &HashMap<i64, i64>) -> Self {
+        let first = ids.iter().chain(merged.keys()).copied().min().unwrap_or(0);
+        let last = ids.iter().chain(merged.keys()).copied().max().unwrap_or(-1);
+        let span = usize::try_from(last.saturating_sub(first).saturating_add(1)).unwrap_or(0);
+        let mut map = IdMap {
+            first,
+            slots: vec![Self::NONE; span],
+        };
+        for (i, &id) in ids.iter().enumerate() {
+            if let (Some(slot), Ok(i)) = (map.slot(id), u32::try_from(i)) {
+                map.slots[slot] = i;
             }
-            id = *self.merged.get(&id)?;
         }
-        None
+        for &id in merged.keys() {
+            // Follow merge chains; a bounded walk guards against a corrupt cycle.
+            let mut target = id;
+            let mut found = None;
+            for _ in 0..64 {
+                match merged.get(&target) {
+                    Some(&next) => target = next,
+                    None => {
+                        found = map.get(target);
+                        break;
+                    }
+                }
+            }
+            if let (Some(slot), Some(i)) = (map.slot(id), found) {
+                map.slots[slot] = i;
+            }
+        }
+        map
+    }
+
+    fn slot(&self, id: i64) -> Option<usize> {
+        usize::try_from(id.checked_sub(self.first)?)
+            .ok()
+            .filter(|&s| s < self.slots.len())
+    }
+
+    fn get(&self, id: i64) -> Option<u32> {
+        self.slot(id)
+            .and_then(|s| self.slots.get(s))
+            .copied()
+            .filter(|&i| i != Self::NONE)
+    }
+
+    fn index(&self, id: i64) -> Option<usize> {
+        self.get(id).map(|i| i as usize)
     }
 }
 
@@ -371,17 +474,15 @@ impl Image {
         }
         drop(rows);
         drop(stmt);
-        let ids = std::mem::take(&mut image.ids);
-        let map = IdMap { ids: &ids, merged };
+        let map = IdMap::new(&image.ids, &merged);
         image.read_custom(conn, &map)?;
         image.read_tags(conn, &map)?;
         image.read_events(conn, &map)?;
-        image.ids = ids;
         Ok(image)
     }
 
-    fn read_custom(&mut self, conn: &Connection, map: &IdMap<'_>) -> Result<(), SegmentError> {
-        let n = map.ids.len();
+    fn read_custom(&mut self, conn: &Connection, map: &IdMap) -> Result<(), SegmentError> {
+        let n = self.ids.len();
         let mut fields: HashMap<i64, Column> = HashMap::new();
         let mut encoders: Vec<Encoder> = Vec::new();
         let mut stmt = conn.prepare("SELECT id, name, type FROM custom_fields ORDER BY id")?;
@@ -446,7 +547,7 @@ impl Image {
         Ok(())
     }
 
-    fn read_tags(&mut self, conn: &Connection, map: &IdMap<'_>) -> Result<(), SegmentError> {
+    fn read_tags(&mut self, conn: &Connection, map: &IdMap) -> Result<(), SegmentError> {
         let mut by_id: HashMap<i64, usize> = HashMap::new();
         let mut stmt = conn.prepare("SELECT id, name FROM tags ORDER BY id")?;
         let mut rows = stmt.query([])?;
@@ -478,14 +579,14 @@ impl Image {
         Ok(())
     }
 
-    fn read_events(&mut self, conn: &Connection, map: &IdMap<'_>) -> Result<(), SegmentError> {
-        let n = map.ids.len();
+    fn read_events(&mut self, conn: &Connection, map: &IdMap) -> Result<(), SegmentError> {
+        let n = self.ids.len();
         // Gathered per type as parallel (contact, time[, extra]) lists, then grouped by
         // contact with a counting sort (linear) and each contact's short run sorted by time.
         let mut raw: Vec<RawEvents> = (0..EVENT_TYPES.len())
             .map(|_| RawEvents::default())
             .collect();
-        let mut url_codes: HashMap<String, u32> = HashMap::new();
+        let mut urls = Encoder::new(0);
         let mut stmt =
             conn.prepare("SELECT contact_id, type, occurred_at, url, amount FROM events")?;
         let mut rows = stmt.query([])?;
@@ -508,23 +609,15 @@ impl Image {
                     v => as_num(v),
                 }),
                 "page_view" => {
-                    let url = normalize(&as_text(row.get_ref(3)?).unwrap_or_default());
-                    let next = u32::try_from(url_codes.len()).unwrap_or(u32::MAX);
-                    list.extras
-                        .push(f64::from(*url_codes.entry(url).or_insert(next)));
+                    let code = as_text(row.get_ref(3)?).map_or(0, |u| urls.code(&u));
+                    list.extras.push(f64::from(code));
                 }
                 _ => {}
             }
         }
         drop(rows);
         drop(stmt);
-        let mut urls = vec![String::new(); url_codes.len()];
-        for (url, code) in url_codes {
-            if let Some(slot) = urls.get_mut(code as usize) {
-                *slot = url;
-            }
-        }
-        self.urls = urls;
+        self.urls = urls.column.dict;
         self.events = raw
             .into_iter()
             .enumerate()
@@ -586,7 +679,7 @@ impl Image {
             .zip(counts)
             .skip(1)
             .filter(|(_, n)| *n > 0)
-            .map(|(v, n)| (v.clone(), n))
+            .map(|(v, n)| (v.to_string(), n))
             .collect();
         pairs.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         pairs.truncate(limit);

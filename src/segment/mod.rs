@@ -58,8 +58,8 @@ pub use engine::{
 };
 pub use error::{RuleError, SegmentError};
 pub use image::{
-    builtin_field_names, generation, normalize, Column, FieldInfo, FieldType, Image, EVENT_TYPES,
-    EXPORT_KIND, REFRESH_KIND, STATUSES,
+    builtin_field_names, generation, normalize, Column, Dict, FieldInfo, FieldType, Image,
+    EVENT_TYPES, EXPORT_KIND, REFRESH_KIND, STATUSES,
 };
 pub use insight::{
     breakdown, check_candidate, check_saved, sample, Step, Warning, OVERLAP, TOO_SMALL,
