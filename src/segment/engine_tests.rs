@@ -226,6 +226,14 @@ fn counts_agree_with_an_independent_sql_computation() {
             .unwrap();
         assert!(expected > 0, "{rule}: the check should not be vacuous");
         assert_eq!(count(&image, rule) as i64, expected, "{rule}");
+        // An image holding only what the rule reads answers it the same.
+        let expr = parse(rule).unwrap();
+        let scoped = Image::load_scoped(ws.conn(), &Scope::of([&expr])).unwrap();
+        assert_eq!(
+            count(&scoped, rule) as i64,
+            expected,
+            "{rule} (scoped image)"
+        );
     }
 }
 

@@ -9,12 +9,13 @@
 //! Contacts are the live ones (`merged_into IS NULL`), in id order; events, tags and custom
 //! values of merged-away records count for their survivor.
 
+use super::ast::{Cond, Expr};
 use super::error::SegmentError;
 use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use unicode_normalization::UnicodeNormalization;
 
 /// How a field's values compare.
@@ -402,22 +403,93 @@ impl IdMap {
     }
 }
 
+/// Which parts of the workspace an image holds. Reading 20M events takes most of a load, so
+/// a one-off count reads only what its rules use; a partial image answers exactly the rules
+/// its scope was made from (other fields read as empty), [`Scope::all`] answers any rule.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    all: bool,
+    /// Lower-cased field names, built-in or custom.
+    fields: HashSet<String>,
+    /// `events.type` values.
+    events: HashSet<&'static str>,
+    tags: bool,
+}
+
+impl Scope {
+    /// Everything: what a long-lived image (the TUI's, a refresh) needs.
+    pub fn all() -> Self {
+        Scope {
+            all: true,
+            ..Scope::default()
+        }
+    }
+
+    /// What `rules` read. `in segment` needs everything, as the other rule is unknown here.
+    pub fn of<'a>(rules: impl IntoIterator<Item = &'a Expr>) -> Self {
+        let mut scope = Scope::default();
+        for cond in rules.into_iter().flat_map(Expr::conds) {
+            match cond {
+                Cond::Compare { field, .. }
+                | Cond::In { field, .. }
+                | Cond::Text { field, .. }
+                | Cond::Empty { field, .. }
+                | Cond::When { field, .. }
+                | Cond::Within { field, .. } => {
+                    scope.fields.insert(field.name.trim().to_lowercase());
+                }
+                Cond::Tag(_) => scope.tags = true,
+                Cond::InSegment(_) => scope.all = true,
+                Cond::Did { action, .. } => {
+                    scope.events.insert(action.event_type());
+                }
+                Cond::Spent { .. } => {
+                    scope.events.insert("purchase");
+                }
+            }
+        }
+        scope
+    }
+
+    fn field(&self, name: &str) -> bool {
+        self.all || self.fields.contains(&name.to_lowercase())
+    }
+
+    fn event(&self, ty: &str) -> bool {
+        self.all || self.events.contains(ty)
+    }
+
+    fn tags(&self) -> bool {
+        self.all || self.tags
+    }
+}
+
 impl Image {
-    /// Reads the image from the workspace, in one read transaction so it is consistent.
+    /// Reads the whole image from the workspace.
     pub fn load(conn: &Connection) -> Result<Image, SegmentError> {
+        Self::load_scoped(conn, &Scope::all())
+    }
+
+    /// Reads the parts of the image `scope` names, in one read transaction so it is
+    /// consistent.
+    pub fn load_scoped(conn: &Connection, scope: &Scope) -> Result<Image, SegmentError> {
         let tx = conn.unchecked_transaction()?;
-        let image = Self::read(&tx)?;
+        let image = Self::read(&tx, scope)?;
         tx.finish()?;
         Ok(image)
     }
 
-    fn read(conn: &Connection) -> Result<Image, SegmentError> {
+    fn read(conn: &Connection, scope: &Scope) -> Result<Image, SegmentError> {
         let generation = generation(conn)?;
         let mut image = Image {
             generation,
             ..Image::default()
         };
-        let columns: Vec<&str> = BUILTINS.iter().map(|b| b.sql).collect();
+        // Columns out of scope are selected as NULL: SQLite skips decoding them.
+        let columns: Vec<&str> = BUILTINS
+            .iter()
+            .map(|b| if scope.field(b.name) { b.sql } else { "NULL" })
+            .collect();
         let sql = format!(
             "SELECT id, {} FROM contacts WHERE merged_into IS NULL ORDER BY id",
             columns.join(", ")
@@ -478,13 +550,18 @@ impl Image {
         drop(rows);
         drop(stmt);
         let map = IdMap::new(&image.ids, &merged);
-        image.read_custom(conn, &map)?;
-        image.read_tags(conn, &map)?;
-        image.read_events(conn, &map)?;
+        image.read_custom(conn, &map, scope)?;
+        image.read_tags(conn, &map, scope)?;
+        image.read_events(conn, &map, scope)?;
         Ok(image)
     }
 
-    fn read_custom(&mut self, conn: &Connection, map: &IdMap) -> Result<(), SegmentError> {
+    fn read_custom(
+        &mut self,
+        conn: &Connection,
+        map: &IdMap,
+        scope: &Scope,
+    ) -> Result<(), SegmentError> {
         let n = self.ids.len();
         let mut fields: HashMap<i64, Column> = HashMap::new();
         let mut encoders: Vec<Encoder> = Vec::new();
@@ -505,7 +582,9 @@ impl Image {
                 self.num.push(vec![f64::NAN; n]);
                 Column::Num(self.num.len() - 1)
             };
-            fields.insert(id, column);
+            if scope.field(&name) {
+                fields.insert(id, column);
+            }
             self.custom_fields.insert(
                 name.to_lowercase(),
                 FieldInfo {
@@ -519,6 +598,10 @@ impl Image {
         drop(rows);
         drop(stmt);
         let base = self.text.len();
+        if fields.is_empty() {
+            self.text.extend(encoders.into_iter().map(|e| e.column));
+            return Ok(());
+        }
         let mut stmt =
             conn.prepare("SELECT contact_id, field_id, value, num FROM contact_custom_values")?;
         let mut rows = stmt.query([])?;
@@ -550,7 +633,12 @@ impl Image {
         Ok(())
     }
 
-    fn read_tags(&mut self, conn: &Connection, map: &IdMap) -> Result<(), SegmentError> {
+    fn read_tags(
+        &mut self,
+        conn: &Connection,
+        map: &IdMap,
+        scope: &Scope,
+    ) -> Result<(), SegmentError> {
         let mut by_id: HashMap<i64, usize> = HashMap::new();
         let mut stmt = conn.prepare("SELECT id, name FROM tags ORDER BY id")?;
         let mut rows = stmt.query([])?;
@@ -564,6 +652,9 @@ impl Image {
         }
         drop(rows);
         drop(stmt);
+        if !scope.tags() {
+            return Ok(());
+        }
         let mut stmt = conn.prepare("SELECT contact_id, tag_id FROM contact_tags")?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
@@ -582,7 +673,12 @@ impl Image {
         Ok(())
     }
 
-    fn read_events(&mut self, conn: &Connection, map: &IdMap) -> Result<(), SegmentError> {
+    fn read_events(
+        &mut self,
+        conn: &Connection,
+        map: &IdMap,
+        scope: &Scope,
+    ) -> Result<(), SegmentError> {
         let n = self.ids.len();
         // Gathered per type as parallel (contact, time[, extra]) lists, then grouped by
         // contact with a counting sort (linear) and each contact's short run sorted by time.
@@ -590,9 +686,19 @@ impl Image {
             .map(|_| RawEvents::default())
             .collect();
         let mut urls = Encoder::new(0);
-        let mut stmt =
-            conn.prepare("SELECT contact_id, type, occurred_at, url, amount FROM events")?;
-        let mut rows = stmt.query([])?;
+        let wanted: Vec<&str> = EVENT_TYPES
+            .iter()
+            .copied()
+            .filter(|t| scope.event(t))
+            .collect();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let placeholders = vec!["?"; wanted.len()].join(", ");
+        let mut stmt = conn.prepare(&format!(
+            "SELECT contact_id, type, occurred_at, url, amount FROM events WHERE type IN ({placeholders})"
+        ))?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(&wanted))?;
         while let Some(row) = rows.next()? {
             let Some(i) = map.index(row.get(0)?).and_then(|i| u32::try_from(i).ok()) else {
                 continue;

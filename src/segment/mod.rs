@@ -58,7 +58,7 @@ pub use engine::{
 };
 pub use error::{RuleError, SegmentError};
 pub use image::{
-    builtin_field_names, generation, normalize, Column, Dict, FieldInfo, FieldType, Image,
+    builtin_field_names, generation, normalize, Column, Dict, FieldInfo, FieldType, Image, Scope,
     EVENT_TYPES, EXPORT_KIND, REFRESH_KIND, STATUSES,
 };
 pub use insight::{
