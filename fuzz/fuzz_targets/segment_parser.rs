@@ -6,7 +6,9 @@ use libfuzzer_sys::fuzz_target;
 use listwarden::segment::parse;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     match parse(text) {
         Ok(expr) => {
             let printed = expr.to_string();
