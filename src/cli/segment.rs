@@ -51,8 +51,9 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     match args.command {
         Command::Count { rule, file, timing } => count(ctx, rule, file, timing),
         Command::Save { name, rule } => {
+            let expr = segment::parse_rule("rule", &rule)?;
             let mut ws = ctx.open()?;
-            let image = Image::load(ws.conn())?;
+            let image = Image::load_scoped(ws.conn(), &Scope::of([&expr]))?;
             let n = segment::save(&mut ws, &image, &name, &rule)?;
             println!("saved segment \"{}\": {n} members", name.trim());
             Ok(())

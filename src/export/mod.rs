@@ -12,7 +12,7 @@ mod presets;
 pub use groups::Groups;
 pub use presets::Preset;
 
-use crate::segment::{self, Image, SavedRules, SegmentError, EXPORT_KIND};
+use crate::segment::{self, Image, SavedRules, Scope, SegmentError, EXPORT_KIND};
 use crate::workspace::{append_log, LogEntry, Workspace, WorkspaceError};
 use rusqlite::types::ValueRef;
 use rusqlite::Connection;
@@ -119,10 +119,10 @@ pub fn export_segment(
     out: &Path,
 ) -> Result<Report, ExportError> {
     let saved = segment::get(ws.conn(), &options.segment)?;
-    let image = Image::load(ws.conn())?;
+    let expr = segment::parse_rule(&saved.name, &saved.rule)?;
+    let image = Image::load_scoped(ws.conn(), &Scope::of([&expr]))?;
     let rules = SavedRules::load(ws.conn())?;
     let now = ws.clock().now_ts();
-    let expr = segment::parse_rule(&saved.name, &saved.rule)?;
     let compiled =
         segment::compile_segment(&saved.name, &expr, &image, &rules, now).map_err(|error| {
             SegmentError::Rule {

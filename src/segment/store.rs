@@ -7,7 +7,7 @@
 use super::ast::Expr;
 use super::engine::{compile, compile_segment, Compiled, SegmentLookup};
 use super::error::{closest, RuleError, SegmentError};
-use super::image::{generation, Image, REFRESH_KIND};
+use super::image::{generation, Image, Scope, REFRESH_KIND};
 use super::parse;
 use crate::workspace::{append_log, LogEntry, Workspace};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -337,10 +337,16 @@ fn apply_membership(
 /// with one log entry. Cheap when nothing changed: it returns at once when no data changed
 /// since the last refresh and no rule depends on the time (or the time is the same).
 pub fn refresh_all(ws: &mut Workspace) -> Result<Vec<MembershipChange>, SegmentError> {
-    if refresh_is_noop(ws)? || list(ws.conn())?.is_empty() {
+    let segments = list(ws.conn())?;
+    if segments.is_empty() || refresh_is_noop(ws)? {
         return Ok(Vec::new());
     }
-    let image = Image::load(ws.conn())?;
+    // Only what the saved rules read: field-only segments never wait for the events.
+    let rules: Vec<Expr> = segments
+        .iter()
+        .filter_map(|s| parse(&s.rule).ok())
+        .collect();
+    let image = Image::load_scoped(ws.conn(), &Scope::of(&rules))?;
     refresh_with(ws, &image)
 }
 
