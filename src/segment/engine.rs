@@ -218,19 +218,18 @@ impl Compiler<'_> {
                 let info = self.field(field)?;
                 match op {
                     CmpOp::Ne => Ok(Node::Not(Box::new(self.compare(
-                        field,
                         &info,
                         CmpOp::Eq,
                         value,
                     )?))),
-                    _ => self.compare(field, &info, *op, value),
+                    _ => self.compare(&info, *op, value),
                 }
             }
             Cond::In { field, values } => {
                 let info = self.field(field)?;
                 let nodes = values
                     .iter()
-                    .map(|v| self.compare(field, &info, CmpOp::Eq, v))
+                    .map(|v| self.compare(&info, CmpOp::Eq, v))
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok(merge_or(nodes))
             }
@@ -385,15 +384,9 @@ impl Compiler<'_> {
     }
 
     /// `field op value` for every op but `!=` (which is `not =`, so it keeps empty values).
-    fn compare(
-        &mut self,
-        field: &Field,
-        info: &FieldInfo,
-        op: CmpOp,
-        value: &Value,
-    ) -> Result<Node, RuleError> {
+    fn compare(&mut self, info: &FieldInfo, op: CmpOp, value: &Value) -> Result<Node, RuleError> {
         match (info.ty, info.column) {
-            (FieldType::Text, Column::Text(col)) => self.compare_text(field, info, col, op, value),
+            (FieldType::Text, Column::Text(col)) => self.compare_text(info, col, op, value),
             (FieldType::Date, Column::Num(col)) => {
                 let day = match &value.kind {
                     ValueKind::Date(d) => *d,
@@ -451,13 +444,12 @@ impl Compiler<'_> {
                     test: NumTest::Cmp(op, number),
                 })
             }
-            (_, Column::Text(col)) => self.compare_text(field, info, col, op, value),
+            (_, Column::Text(col)) => self.compare_text(info, col, op, value),
         }
     }
 
     fn compare_text(
         &mut self,
-        _field: &Field,
         info: &FieldInfo,
         col: usize,
         op: CmpOp,
