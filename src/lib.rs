@@ -7,7 +7,9 @@
 
 pub mod cli;
 pub mod clock;
+pub mod export;
 pub mod import;
+pub mod segment;
 pub mod text;
 pub mod tui;
 pub mod workspace;

@@ -32,6 +32,10 @@ enum Command {
     Import(cli::import::Args),
     /// Contacts by status and source, events by type, imports.
     Stats(cli::stats::Args),
+    /// Count, save, list, show and delete segments.
+    Segment(cli::segment::Args),
+    /// Export a segment (or the suppression list) for a mailing platform.
+    Export(cli::export::Args),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +45,8 @@ fn main() -> ExitCode {
         |ctx| match args.command {
             Some(Command::Import(a)) => cli::import::run(&ctx, a),
             Some(Command::Stats(a)) => cli::stats::run(&ctx, a),
+            Some(Command::Segment(a)) => cli::segment::run(&ctx, a),
+            Some(Command::Export(a)) => cli::export::run(&ctx, a),
             None => listwarden::tui::run(&ctx, args.theme),
         },
     );

@@ -44,5 +44,7 @@ impl Context {
             .with_context(|| format!("opening workspace {}", self.db.display()))
     }
 }
+pub mod export;
 pub mod import;
+pub mod segment;
 pub mod stats;

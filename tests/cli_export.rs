@@ -1,0 +1,197 @@
+//! `listwarden export` end to end over the fixture workspace.
+
+use std::process::Command;
+
+fn run(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_listwarden"))
+        .env("LISTWARDEN_DB", dir.join("w.db"))
+        .env("LISTWARDEN_NOW", "2026-01-01T00:00:00Z")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn fixture() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(run(dir.path(), &["stats"]).status.success());
+    let conn = rusqlite::Connection::open(dir.path().join("w.db")).unwrap();
+    conn.execute_batch(include_str!("../src/segment/fixture.sql"))
+        .unwrap();
+    dir
+}
+
+#[test]
+fn export_writes_mailable_members_and_holdout_groups() {
+    let dir = fixture();
+    let d = dir.path();
+    assert!(
+        run(d, &["segment", "save", "Everyone", "email is not empty"])
+            .status
+            .success()
+    );
+    let out = run(
+        d,
+        &[
+            "export",
+            "--segment",
+            "Everyone",
+            "--preset",
+            "mailchimp",
+            "-o",
+            "all.csv",
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.starts_with(
+            "wrote 3 contacts to all.csv\nleft out 3 contacts that must not be mailed"
+        ),
+        "{stdout}"
+    );
+    let text = std::fs::read_to_string(d.join("all.csv")).unwrap();
+    assert!(text.starts_with(
+        "Email Address,First Name,Last Name,Address,Phone Number,Company,Job Title,City,Country,Tags\n"
+    ));
+    assert!(
+        text.contains("anna@gmail.com,Anna,,,,Acme,Marketing Manager,,DE,\"newsletter,VIP\"\n"),
+        "{text}"
+    );
+
+    let out = run(
+        d,
+        &[
+            "export",
+            "--segment",
+            "Everyone",
+            "-o",
+            "ctl.csv",
+            "--holdout",
+            "50",
+            "--include-unsubscribed",
+        ],
+    );
+    assert!(out.status.success());
+    let rows = |name: &str| {
+        std::fs::read_to_string(d.join(name))
+            .unwrap()
+            .lines()
+            .count()
+            - 1
+    };
+    assert_eq!(rows("ctl.target.csv") + rows("ctl.holdout.csv"), 6);
+
+    let out = run(
+        d,
+        &[
+            "export",
+            "--suppression",
+            "--preset",
+            "hubspot",
+            "-o",
+            "sup.csv",
+        ],
+    );
+    assert!(out.status.success());
+    assert_eq!(
+        std::fs::read_to_string(d.join("sup.csv")).unwrap(),
+        "Email,Reason\ncara@gmail.com,unsubscribed\neve@example.com,bounced\n"
+    );
+
+    let out = run(d, &["export", "--segment", "Nobody", "-o", "x.csv"]);
+    assert!(!out.status.success());
+    let out = run(
+        d,
+        &[
+            "export",
+            "--segment",
+            "Everyone",
+            "--preset",
+            "mailchump",
+            "-o",
+            "x.csv",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown preset \"mailchump\""));
+    assert!(!d.join("x.csv").exists());
+}
+
+/// The contacts of a workspace as a comparable table: identity, fields, tags, custom values.
+fn contacts(db: &std::path::Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT email_norm, first_name, last_name, company, job_title, phone, street, city, country,
+                    industry, lifecycle_stage, status, subscribed_at,
+                    (SELECT group_concat(name, ';') FROM (SELECT t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id
+                      WHERE ct.contact_id = c.id ORDER BY t.name)),
+                    (SELECT group_concat(v, ';') FROM (SELECT f.name || '=' || x.value AS v FROM contact_custom_values x
+                      JOIN custom_fields f ON f.id = x.field_id WHERE x.contact_id = c.id ORDER BY f.name))
+             FROM contacts c WHERE merged_into IS NULL ORDER BY email_norm",
+        )
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| {
+            let cells: Vec<String> = (0..15)
+                .map(|i| match r.get_ref(i).unwrap() {
+                    rusqlite::types::ValueRef::Null => String::new(),
+                    rusqlite::types::ValueRef::Integer(n) => n.to_string(),
+                    rusqlite::types::ValueRef::Real(f) => f.to_string(),
+                    rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
+                        String::from_utf8_lossy(t).into_owned()
+                    }
+                })
+                .collect();
+            Ok(cells.join("|"))
+        })
+        .unwrap();
+    rows.map(Result::unwrap).collect()
+}
+
+#[test]
+fn a_csv_export_imports_back_to_the_same_contacts() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let demo = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/demo-data/mailchimp_subscribed.csv"
+    );
+    let ok = |db: &str, args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_listwarden"))
+            .env("LISTWARDEN_DB", d.join(db))
+            .env("LISTWARDEN_NOW", "2026-01-01T00:00:00Z")
+            .current_dir(d)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    ok("a.db", &["import", demo]);
+    ok("a.db", &["segment", "save", "All", "email is not empty"]);
+    ok(
+        "a.db",
+        &[
+            "export",
+            "--segment",
+            "All",
+            "--preset",
+            "csv",
+            "-o",
+            "all.csv",
+            "--include-unsubscribed",
+        ],
+    );
+    ok("b.db", &["import", "--preset", "generic", "all.csv"]);
+    let (before, after) = (contacts(&d.join("a.db")), contacts(&d.join("b.db")));
+    assert!(before.len() > 1000, "the demo export has contacts");
+    assert_eq!(before, after);
+}
