@@ -6,12 +6,17 @@
 //! one pass split over the available cores, then finds duplicates and status conflicts
 //! across the list by mailbox key.
 
+pub mod actions;
 mod kind;
 pub mod report;
 pub mod rules;
 pub mod settings;
 mod store;
 
+pub use actions::{
+    apply_fix, erasure_hash, forget, ignore, is_erased, is_suppressed, suggested_fixes, suppress,
+    undo, FieldFix,
+};
 pub use kind::{Kind, Severity};
 pub use rules::Tier;
 pub use settings::Settings;

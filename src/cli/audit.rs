@@ -1,6 +1,8 @@
-//! `listwarden audit [--json] [--report FILE.md]`: list-health findings and score.
+//! `listwarden audit [--json] [--report FILE.md]`: list-health findings and score; and the
+//! actions on findings for scripts (`fix`, `suppress`, `ignore`, `forget`, `undo`) — the
+//! Audit pane is where people usually act.
 //!
-//! Every run is stored (score and breakdown) so the trend can be shown later.
+//! Every audit is stored (score and breakdown) so the trend can be shown later.
 
 use super::Context;
 use crate::audit::{self, report};
@@ -9,7 +11,10 @@ use anyhow::Context as _;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
+    #[command(subcommand)]
+    action: Option<Action>,
     /// Print JSON for scripts: {"score", "contacts", "findings": [{"kind", "count", ...}]}.
     #[arg(long)]
     json: bool,
@@ -18,7 +23,72 @@ pub struct Args {
     report: Option<PathBuf>,
 }
 
+#[derive(clap::Subcommand)]
+enum Action {
+    /// Apply the suggested fix of a finding (email_typo, formatting, unsubscribed_conflict).
+    Fix {
+        /// Finding kind id.
+        kind: String,
+        /// Contact ids.
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// Put contacts on the suppression list.
+    Suppress {
+        /// Why (kept with the suppression and in the log).
+        #[arg(long)]
+        reason: String,
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// Stop counting a finding for these contacts.
+    Ignore {
+        kind: String,
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// Erase a contact on request. Cannot be undone.
+    Forget {
+        id: i64,
+        /// Confirm that the erasure cannot be undone.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Undo an audit change by its log entry id.
+    Undo { log_id: i64 },
+}
+
+fn kind(id: &str) -> anyhow::Result<audit::Kind> {
+    audit::Kind::parse(id).ok_or_else(|| {
+        let ids: Vec<&str> = audit::Kind::ALL.iter().map(|k| k.as_str()).collect();
+        anyhow::anyhow!("unknown finding `{id}`; one of: {}", ids.join(", "))
+    })
+}
+
+fn act(ctx: &Context, action: Action) -> anyhow::Result<()> {
+    let mut ws = ctx.open()?;
+    let log_id = match action {
+        Action::Fix { kind: k, ids } => audit::apply_fix(&mut ws, kind(&k)?, &ids)?,
+        Action::Suppress { reason, ids } => audit::suppress(&mut ws, &ids, &reason)?,
+        Action::Ignore { kind: k, ids } => audit::ignore(&mut ws, kind(&k)?, &ids)?,
+        Action::Forget { id, yes } => {
+            if !yes {
+                anyhow::bail!(
+                    "forgetting erases contact {id}'s personal data for good and cannot be undone; add --yes to confirm"
+                );
+            }
+            audit::forget(&mut ws, id)?
+        }
+        Action::Undo { log_id } => audit::undo(&mut ws, log_id)?,
+    };
+    println!("{log_id}");
+    Ok(())
+}
+
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    if let Some(action) = args.action {
+        return act(ctx, action);
+    }
     let mut ws = ctx.open()?;
     let now = ws.clock().now_ts();
     let result = audit::run(ws.conn(), now)?;
