@@ -45,13 +45,17 @@ fn counts(audit: &Value) -> Vec<(String, u64)> {
         .unwrap()
         .iter()
         .filter(|f| f["kind"] != "segmentation_opportunity")
-        .map(|f| (f["kind"].as_str().unwrap().to_string(), f["count"].as_u64().unwrap()))
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap().to_string(),
+                f["count"].as_u64().unwrap(),
+            )
+        })
         .collect();
     v.sort();
     v
 }
 
-#[allow(dead_code)] // used by the action tests below once they land
 fn count_of(audit: &Value, kind: &str) -> u64 {
     counts(audit)
         .into_iter()
@@ -129,7 +133,10 @@ fn every_audit_is_stored_and_the_report_reads_well() {
     ] {
         assert!(text.contains(heading), "missing {heading}:\n{text}");
     }
-    assert!(text.contains("a•••@gmial.com"), "examples are masked:\n{text}");
+    assert!(
+        text.contains("a•••@gmial.com"),
+        "examples are masked:\n{text}"
+    );
     assert!(!text.contains("anna@gmial.com"));
 }
 
@@ -140,4 +147,130 @@ fn an_empty_workspace_audits_cleanly() {
     assert_eq!(audit["contacts"], 0);
     assert_eq!(audit["score"], 100);
     assert_eq!(audit["findings"], Value::Array(vec![]));
+}
+
+fn log_id(out: &str) -> String {
+    out.trim().to_string()
+}
+
+#[test]
+fn fixes_apply_and_undo_exactly() {
+    let w = workspace();
+    let typo = log_id(&w.ok(&["audit", "fix", "email_typo", "5"]));
+    let caps = log_id(&w.ok(&["audit", "fix", "formatting", "13"]));
+    let conflict = log_id(&w.ok(&["audit", "fix", "unsubscribed_conflict", "16"]));
+    let audit = w.json(&["audit", "--json"]);
+    assert_eq!(count_of(&audit, "email_typo"), 0);
+    assert_eq!(count_of(&audit, "formatting"), 0);
+    assert_eq!(count_of(&audit, "unsubscribed_conflict"), 0);
+    assert_eq!(
+        w.query_i64("SELECT count(*) FROM contacts WHERE id = 5 AND email = 'anna@gmail.com' AND email_norm = 'anna@gmail.com'"),
+        1
+    );
+    assert_eq!(
+        w.query_i64("SELECT count(*) FROM contacts WHERE id = 13 AND first_name = 'Hans' AND last_name = 'Meier'"),
+        1
+    );
+    assert_eq!(
+        w.query_i64("SELECT count(*) FROM contacts WHERE id = 16 AND status = 'unsubscribed'"),
+        1
+    );
+    assert_eq!(
+        w.query_i64(&format!(
+            "SELECT count(*) FROM field_changes WHERE log_id = {typo}"
+        )),
+        2
+    );
+    for id in [&typo, &caps, &conflict] {
+        w.ok(&["audit", "undo", id]);
+    }
+    let audit = w.json(&["audit", "--json"]);
+    assert_eq!(count_of(&audit, "email_typo"), 1);
+    assert_eq!(count_of(&audit, "formatting"), 1);
+    assert_eq!(count_of(&audit, "unsubscribed_conflict"), 1);
+    assert_eq!(
+        w.query_i64("SELECT count(*) FROM contacts WHERE id = 13 AND first_name = 'HANS'"),
+        1
+    );
+    let again = w.fails(&["audit", "undo", &typo]);
+    assert!(again.contains("already undone"), "{again}");
+    let nothing = w.fails(&["audit", "fix", "role_account", "8"]);
+    assert!(nothing.contains("no automatic fix"), "{nothing}");
+}
+
+#[test]
+fn suppress_and_ignore_resolve_findings_until_undone() {
+    let w = workspace();
+    let sup = log_id(&w.ok(&["audit", "suppress", "--reason", "invalid address", "6"]));
+    let ign = log_id(&w.ok(&["audit", "ignore", "role_account", "8"]));
+    let audit = w.json(&["audit", "--json"]);
+    assert_eq!(count_of(&audit, "invalid_email"), 0);
+    assert_eq!(count_of(&audit, "role_account"), 0);
+    assert_eq!(audit["suppressed"], 1);
+    assert_eq!(
+        w.query_i64("SELECT count(*) FROM live_contacts_mailable WHERE id = 6"),
+        0
+    );
+    assert_eq!(
+        w.query_i64(
+            "SELECT count(*) FROM maintenance_log WHERE kind = 'suppress' AND undo IS NOT NULL"
+        ),
+        1
+    );
+    w.ok(&["audit", "undo", &sup]);
+    w.ok(&["audit", "undo", &ign]);
+    let audit = w.json(&["audit", "--json"]);
+    assert_eq!(count_of(&audit, "invalid_email"), 1);
+    assert_eq!(count_of(&audit, "role_account"), 1);
+    assert_eq!(
+        w.query_i64("SELECT count(*) FROM live_contacts_mailable WHERE id = 6"),
+        1
+    );
+    let err = w.fails(&["audit", "suppress", "--reason", "x", "999"]);
+    assert!(err.contains("999"), "{err}");
+    let err = w.fails(&["audit", "ignore", "no_such_kind", "8"]);
+    assert!(err.contains("unknown finding"), "{err}");
+}
+
+#[test]
+fn forgotten_people_stay_forgotten_on_reimport() {
+    let w = workspace();
+    let refused = w.fails(&["audit", "forget", "12"]);
+    assert!(refused.contains("cannot be undone"), "{refused}");
+    let id = log_id(&w.ok(&["audit", "forget", "12", "--yes"]));
+    // Contact 11 is the same Gmail inbox (gina.hall@gmail.com = GinaHall@googlemail.com).
+    for sql in [
+        "SELECT count(*) FROM contacts WHERE id IN (11, 12)",
+        "SELECT count(*) FROM source_records WHERE contact_id IN (11, 12)",
+        "SELECT count(*) FROM contact_keys WHERE contact_id IN (11, 12)",
+        "SELECT count(*) FROM source_records WHERE raw LIKE '%gina%' OR raw LIKE '%Gina%'",
+    ] {
+        assert_eq!(w.query_i64(sql), 0, "{sql}");
+    }
+    // One hash: both spellings share the mailbox key the hash is taken of.
+    assert_eq!(w.query_i64("SELECT count(*) FROM audit_erased"), 1);
+    let log = w.query_i64(&format!(
+        "SELECT count(*) FROM maintenance_log WHERE id = {id} AND undo IS NULL
+         AND details NOT LIKE '%gina%' AND summary NOT LIKE '%gina%'"
+    ));
+    assert_eq!(log, 1);
+    let err = w.fails(&["audit", "undo", &id]);
+    assert!(err.contains("cannot be undone"), "{err}");
+    let changed = format!("{CONTACTS}new.person@firm.ie,New,Person,,,subscribed,2025-12-20\n");
+    let again = w.write("contacts2.csv", changed);
+    w.ok(&["import", again.to_str().unwrap()]);
+    assert_eq!(
+        w.query_i64("SELECT count(*) FROM contacts WHERE email_norm LIKE 'gina%' OR email_norm LIKE 'ginahall%'"),
+        0
+    );
+    assert_eq!(
+        w.query_i64("SELECT count(*) FROM contacts WHERE email_norm = 'new.person@firm.ie'"),
+        1
+    );
+    assert_eq!(
+        w.query_i64(
+            "SELECT count(*) FROM rejected_rows WHERE reason LIKE '%forgotten%' AND raw = ''"
+        ),
+        2
+    );
 }

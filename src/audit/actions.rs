@@ -419,7 +419,61 @@ pub fn undo(ws: &mut Workspace, log_id: i64) -> Result<i64, AuditError> {
     })
 }
 
-/// Erases a person on request: the contact and every record merged into it leave
+/// The contact and every record merged into it, directly or through others.
+fn cluster(tx: &Transaction<'_>, root: i64) -> rusqlite::Result<Vec<i64>> {
+    let mut stmt = tx.prepare_cached(
+        "WITH RECURSIVE down(id) AS (
+             SELECT ?1 UNION SELECT c.id FROM contacts c JOIN down ON c.merged_into = down.id)
+         SELECT id FROM down",
+    )?;
+    let ids = stmt.query_map([root], |r| r.get(0))?;
+    ids.collect()
+}
+
+fn addresses_of(tx: &Transaction<'_>, ids: &[i64]) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT DISTINCT email_norm FROM contacts
+         WHERE id IN (SELECT value FROM json_each(?1)) AND email_norm IS NOT NULL",
+    )?;
+    let rows = stmt.query_map([serde_json::Value::from(ids.to_vec()).to_string()], |r| {
+        r.get(0)
+    })?;
+    rows.collect()
+}
+
+/// Live contacts whose address reaches one of the same mailboxes as `addresses`.
+fn same_mailbox(tx: &Transaction<'_>, addresses: &[String]) -> rusqlite::Result<Vec<i64>> {
+    let mut out = Vec::new();
+    let mut stmt = tx.prepare_cached(
+        "SELECT id, email_norm FROM contacts WHERE merged_into IS NULL AND email_norm LIKE ?1",
+    )?;
+    for addr in addresses {
+        let key = email::mailbox_key(addr);
+        let Some(domain) = email::domain_of(&key) else {
+            continue;
+        };
+        let domains: &[&str] = if domain == "gmail.com" {
+            &["gmail.com", "googlemail.com"]
+        } else {
+            &[domain]
+        };
+        for d in domains {
+            let rows = stmt.query_map([format!("%@{d}")], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })?;
+            for row in rows {
+                let (id, norm) = row?;
+                if email::mailbox_key(&norm) == key {
+                    out.push(id);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Erases a person on request: the contact, every record merged into it and every live
+/// contact reaching the same mailbox leave
 /// `contacts`, `source_records`, `events`, custom values, tags, `field_changes` and every
 /// other table that references a contact; a one-way hash of each address stays in
 /// `audit_erased` so no re-import brings the person back. The log entry says how many
@@ -440,24 +494,18 @@ pub fn forget(ws: &mut Workspace, contact_id: i64) -> Result<i64, AuditError> {
         let Some(root) = root else {
             return Err(AuditError::NoContact { id: contact_id });
         };
-        let mut stmt = tx.prepare(
-            "WITH RECURSIVE down(id) AS (
-                 SELECT ?1 UNION SELECT c.id FROM contacts c JOIN down ON c.merged_into = down.id)
-             SELECT id FROM down",
-        )?;
-        let ids: Vec<i64> = stmt
-            .query_map([root], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        drop(stmt);
+        let mut ids = cluster(tx, root)?;
+        let mut addresses = addresses_of(tx, &ids)?;
+        // The same inbox under another spelling (dots, +tag, googlemail) is the same person.
+        for other in same_mailbox(tx, &addresses)? {
+            if !ids.contains(&other) {
+                ids.extend(cluster(tx, other)?);
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        addresses = addresses_of(tx, &ids)?;
         let ids_json = serde_json::Value::from(ids.clone()).to_string();
-        let mut stmt = tx.prepare(
-            "SELECT DISTINCT email_norm FROM contacts
-             WHERE id IN (SELECT value FROM json_each(?1)) AND email_norm IS NOT NULL",
-        )?;
-        let addresses: Vec<String> = stmt
-            .query_map([&ids_json], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        drop(stmt);
         for addr in &addresses {
             tx.execute(
                 "INSERT OR IGNORE INTO audit_erased (hash, at) VALUES (?1, ?2)",

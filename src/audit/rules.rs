@@ -365,7 +365,7 @@ pub fn formatting(row: &ContactRow) -> Vec<FormatIssue> {
             Some(("broken characters (mojibake)", Some(fixed)))
         } else if value.contains('@') && email::check_syntax(&value.to_lowercase()).is_ok() {
             Some(("an email address in this field", None))
-        } else if text::clean(value) != value {
+        } else if needs_clean(value) {
             Some(("stray whitespace", Some(text::clean(value))))
         } else if NAME_FIELDS.contains(&field) {
             letter_case_issue(value)
@@ -381,6 +381,17 @@ pub fn formatting(row: &ContactRow) -> Vec<FormatIssue> {
         }
     }
     out
+}
+
+/// Whether [`text::clean`] would change `value`, without allocating for the common ASCII
+/// value that has single inner spaces only.
+fn needs_clean(value: &str) -> bool {
+    let simple = value.is_ascii()
+        && !value.starts_with(' ')
+        && !value.ends_with(' ')
+        && !value.contains("  ")
+        && !value.bytes().any(|b| b.is_ascii_whitespace() && b != b' ');
+    !simple && text::clean(value) != value
 }
 
 fn letter_case_issue(value: &str) -> Option<(&'static str, Option<String>)> {

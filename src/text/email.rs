@@ -361,8 +361,15 @@ pub fn suggest_domain(domain: &str, frequent: &[&str]) -> Option<String> {
         return None;
     }
     let mut best: Option<(usize, &str)> = None;
+    let (name, tld) = split_tld(domain);
     for &known in COMMON_PROVIDERS.iter().chain(frequent) {
         if known.len().abs_diff(domain.len()) > 2 {
+            continue;
+        }
+        // Typos sit in the name or in the top-level domain, rarely both: comparing only
+        // domains that share one of the two keeps this cheap on lists with many domains.
+        let (known_name, known_tld) = split_tld(known);
+        if known_name != name && known_tld != tld {
             continue;
         }
         let distance = if known.len() <= 8 {
@@ -372,7 +379,7 @@ pub fn suggest_domain(domain: &str, frequent: &[&str]) -> Option<String> {
                 continue;
             }
         } else {
-            strsim::damerau_levenshtein(domain, known)
+            strsim::osa_distance(domain, known)
         };
         if distance <= 2 && best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, known));
@@ -381,11 +388,16 @@ pub fn suggest_domain(domain: &str, frequent: &[&str]) -> Option<String> {
     if let Some((_, known)) = best {
         return Some(known.to_string());
     }
-    let (name, tld) = domain.rsplit_once('.')?;
+    let (name, tld) = split_tld(domain);
     TLD_TYPOS
         .iter()
         .find(|(typo, _)| *typo == tld)
         .map(|(_, fixed)| format!("{name}.{fixed}"))
+}
+
+/// (name, top-level domain) of a domain.
+fn split_tld(domain: &str) -> (&str, &str) {
+    domain.rsplit_once('.').unwrap_or((domain, ""))
 }
 
 /// Whether `typed` is `meant` with one slip of the fingers: two neighbouring characters
