@@ -12,6 +12,7 @@ pub mod report;
 pub mod rules;
 pub mod settings;
 mod store;
+pub mod view;
 
 pub use actions::{
     apply_fix, erasure_hash, forget, ignore, is_erased, is_suppressed, suggested_fixes, suppress,
@@ -125,12 +126,54 @@ pub struct Audit {
     /// Contact ids per kind, for drilling in (not serialised).
     #[serde(skip)]
     pub affected: HashMap<Kind, Vec<i64>>,
+    /// What the rules used, kept so drilling in explains contacts the same way.
+    #[serde(skip)]
+    lookups: std::sync::Arc<Lookups>,
 }
 
 impl Audit {
     /// The finding of `kind`, if the list has it.
     pub fn finding(&self, kind: Kind) -> Option<&Finding> {
         self.findings.iter().find(|f| f.kind == kind)
+    }
+
+    /// The contacts affected by `kind`, `offset..offset + limit` of them, each with what
+    /// the rule found (re-evaluated now with this audit's settings and lists).
+    pub fn contacts(
+        &self,
+        conn: &Connection,
+        kind: Kind,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<Example>, AuditError> {
+        let ids: Vec<i64> = self
+            .affected
+            .get(&kind)
+            .map(|ids| ids.iter().skip(offset).take(limit).copied().collect())
+            .unwrap_or_default();
+        let ctx = self.lookups.context(self.at);
+        let rows = load_contacts(conn, Some(&ids))?;
+        Ok(ids
+            .iter()
+            .map(|id| {
+                let row = rows.iter().find(|r| r.id == *id);
+                let detail = row
+                    .and_then(|r| rules::check(r, &ctx).into_iter().find(|h| h.kind == kind))
+                    .map(|h| h.detail)
+                    .unwrap_or_else(|| match kind {
+                        Kind::DuplicateEmail => "same mailbox as another contact".into(),
+                        Kind::UnsubscribedConflict => {
+                            "another contact with this mailbox may not be mailed".into()
+                        }
+                        _ => "changed since the audit".into(),
+                    });
+                Example {
+                    contact_id: *id,
+                    email: row.and_then(|r| r.email.clone()),
+                    detail,
+                }
+            })
+            .collect())
     }
 }
 
@@ -256,6 +299,7 @@ fn contact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ContactRow> {
 }
 
 /// Everything the per-contact rules need from the rest of the workspace.
+#[derive(Debug)]
 pub(crate) struct Lookups {
     pub settings: Settings,
     pub typos: HashMap<String, String>,
@@ -501,6 +545,7 @@ pub fn run_with_progress(
         tiers,
         duration_ms: started.elapsed().as_millis() as u64,
         affected,
+        lookups: std::sync::Arc::new(lookups),
     })
 }
 
