@@ -274,3 +274,31 @@ fn forgotten_people_stay_forgotten_on_reimport() {
         2
     );
 }
+
+#[test]
+fn settings_change_what_the_rules_count() {
+    let w = workspace();
+    let audit = w.json(&["audit", "--json"]);
+    assert_eq!(count_of(&audit, "missing_required"), 0);
+    assert_eq!(count_of(&audit, "inactive"), 1);
+    let shown = w.json(&["audit", "settings"]);
+    assert_eq!(shown["inactive_days"], 180);
+    w.ok(&[
+        "audit",
+        "settings",
+        "--set",
+        r#"{"required_fields": ["phone"], "inactive_days": 400, "active_days": 30}"#,
+    ]);
+    let audit = w.json(&["audit", "--json"]);
+    // 19 contacts, 3 with a phone (even the undiallable "123" counts as filled).
+    assert_eq!(count_of(&audit, "missing_required"), 16);
+    assert_eq!(count_of(&audit, "inactive"), 0, "an open 10 months ago is within 400 days");
+    let err = w.fails(&["audit", "settings", "--set", r#"{"required_fields": ["shoe_size"]}"#]);
+    assert!(err.contains("shoe_size"), "{err}");
+    let err = w.fails(&["audit", "settings", "--set", r#"{"inactive_dayz": 3}"#]);
+    assert!(err.contains("unknown setting"), "{err}");
+    assert_eq!(
+        w.query_i64("SELECT count(*) FROM maintenance_log WHERE kind = 'audit_settings'"),
+        1
+    );
+}

@@ -56,6 +56,13 @@ enum Action {
     },
     /// Undo an audit change by its log entry id.
     Undo { log_id: i64 },
+    /// Show the workspace's audit settings as JSON, or change some with --set.
+    Settings {
+        /// JSON object of settings to change, e.g. '{"inactive_days": 365,
+        /// "required_fields": ["company"]}'.
+        #[arg(long, value_name = "JSON")]
+        set: Option<String>,
+    },
 }
 
 fn kind(id: &str) -> anyhow::Result<audit::Kind> {
@@ -80,8 +87,48 @@ fn act(ctx: &Context, action: Action) -> anyhow::Result<()> {
             audit::forget(&mut ws, id)?
         }
         Action::Undo { log_id } => audit::undo(&mut ws, log_id)?,
+        Action::Settings { set } => return settings(&mut ws, set.as_deref()),
     };
     println!("{log_id}");
+    Ok(())
+}
+
+/// Prints the settings, after merging `set` (a JSON object) into them when given: one
+/// logged, undoable-by-hand change (the log keeps the previous settings).
+fn settings(ws: &mut crate::workspace::Workspace, set: Option<&str>) -> anyhow::Result<()> {
+    let current = audit::Settings::load(ws.conn())?;
+    let Some(set) = set else {
+        println!("{}", serde_json::to_string_pretty(&current)?);
+        return Ok(());
+    };
+    let patch: serde_json::Value =
+        serde_json::from_str(set).context("--set expects a JSON object")?;
+    let mut merged = serde_json::to_value(&current)?;
+    let (Some(target), Some(changes)) = (merged.as_object_mut(), patch.as_object()) else {
+        anyhow::bail!("--set expects a JSON object");
+    };
+    for (key, value) in changes {
+        if !target.contains_key(key) {
+            let known: Vec<&String> = target.keys().collect();
+            anyhow::bail!("unknown setting `{key}`; known: {known:?}");
+        }
+        target.insert(key.clone(), value.clone());
+    }
+    let next: audit::Settings = serde_json::from_value(merged).context("invalid settings")?;
+    next.validate()?;
+    let (user, now) = (ws.user().to_string(), ws.clock().now_ts());
+    ws.write(|tx| -> anyhow::Result<()> {
+        next.save(tx)?;
+        crate::workspace::append_log(
+            tx,
+            &user,
+            now,
+            &crate::workspace::LogEntry::new("audit_settings", "changed audit settings")
+                .with_details(serde_json::json!({"before": current, "after": next})),
+        )?;
+        Ok(())
+    })?;
+    println!("{}", serde_json::to_string_pretty(&next)?);
     Ok(())
 }
 
