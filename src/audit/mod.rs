@@ -473,7 +473,14 @@ pub fn run_with_progress(
     progress: &Progress,
 ) -> Result<Audit, AuditError> {
     let started = std::time::Instant::now();
+    let cancelled = || progress.cancel.load(Ordering::Relaxed);
+    if cancelled() {
+        return Err(AuditError::Cancelled);
+    }
     let rows = load_all(conn)?;
+    if cancelled() {
+        return Err(AuditError::Cancelled);
+    }
     progress.total.store(rows.len(), Ordering::Relaxed);
     let lookups = Lookups::load(conn, &rows)?;
     let ctx = lookups.context(now);
@@ -570,11 +577,11 @@ fn finding(kind: Kind, count: u64, live: u64, examples: Vec<Example>) -> Finding
 fn evaluate(rows: &[ContactRow], ctx: &RuleContext<'_>, progress: &Progress) -> Option<Tally> {
     let mut tally = Tally::new();
     for (i, row) in rows.iter().enumerate() {
-        if i % 4096 == 0 {
+        if i % 4096 == 4095 {
             if progress.cancel.load(Ordering::Relaxed) {
                 return None;
             }
-            progress.done.fetch_add(i.min(4096), Ordering::Relaxed);
+            progress.done.fetch_add(4096, Ordering::Relaxed);
         }
         for (f, filled) in tally.filled.iter_mut().enumerate() {
             *filled += u64::from(row.field(f).is_some());
@@ -723,4 +730,68 @@ fn score_breakdown(findings: &[Finding]) -> Vec<Penalty> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::OpenOptions;
+
+    fn workspace(n: usize) -> (tempfile::TempDir, crate::workspace::Workspace) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ws =
+            crate::workspace::Workspace::open(&dir.path().join("w.db"), &OpenOptions::default())
+                .unwrap();
+        ws.write(|tx| -> Result<(), WorkspaceError> {
+            for i in 0..n {
+                tx.execute(
+                    "INSERT INTO contacts (email, email_norm, first_name, source, first_seen_at, updated_at)
+                     VALUES (?1, ?1, 'Anna', 'test', 0, 0)",
+                    [format!("p{}@firm.ie", i % (n - 1).max(1))],
+                )?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        (dir, ws)
+    }
+
+    #[test]
+    fn progress_reaches_the_total_and_cancel_stops() {
+        let (_dir, ws) = workspace(10_000);
+        let progress = Progress::default();
+        let audit = run_with_progress(ws.conn(), 1_000_000, &progress).unwrap();
+        assert_eq!(progress.done.load(Ordering::Relaxed), 10_000);
+        assert_eq!(progress.total.load(Ordering::Relaxed), 10_000);
+        assert_eq!(audit.contacts, 10_000);
+        assert_eq!(
+            audit.finding(Kind::DuplicateEmail).map(|f| f.count),
+            Some(2)
+        );
+        let cancelled = Progress::default();
+        cancelled.cancel.store(true, Ordering::Relaxed);
+        assert!(matches!(
+            run_with_progress(ws.conn(), 1_000_000, &cancelled),
+            Err(AuditError::Cancelled)
+        ));
+    }
+
+    #[test]
+    fn score_falls_with_the_share_of_problems() {
+        let (_dir, ws) = workspace(10);
+        let audit = run(ws.conn(), 1_000_000).unwrap();
+        let dup = audit
+            .breakdown
+            .iter()
+            .find(|p| p.kind == "duplicate_email")
+            .unwrap();
+        assert!((dup.share - 0.2).abs() < 1e-9);
+        assert!(
+            (dup.penalty - 8.0).abs() < 1e-9,
+            "20% duplicates cost all 8 points"
+        );
+        assert!(audit.score < 100);
+        let lost: f64 = audit.breakdown.iter().map(|p| p.penalty).sum();
+        assert_eq!(audit.score, (100.0 - lost).round() as u32);
+    }
 }
