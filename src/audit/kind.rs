@@ -214,7 +214,7 @@ impl Kind {
             Kind::DuplicateEmail => "Merge the duplicates (Duplicates pane) so each person is mailed once.",
             Kind::Inactive => "Run a re-engagement campaign; suppress those who still do not engage.",
             Kind::NeverEngaged => "Send one re-permission mail; suppress everyone who does not respond.",
-            Kind::Bounced => "Keep them suppressed and never re-import them as subscribed.",
+            Kind::Bounced => "Suppress those still marked subscribed; keep all of them off every send and never re-import them as subscribed.",
             Kind::Complained => "Keep them suppressed permanently; check which campaign or source produced them.",
             Kind::UnsubscribedConflict => "Apply the restrictive status (suppress) now; the restrictive answer must always win.",
             Kind::Formatting => "Apply the suggested normalisation (title case, repaired characters, trimmed spaces).",

@@ -117,6 +117,10 @@ pub struct Audit {
     pub contacts: u64,
     /// Live contacts on the suppression list (no findings are counted for them).
     pub suppressed: u64,
+    /// Live contacts that may be mailed: status subscribed and not suppressed.
+    pub mailable: u64,
+    /// Live contacts by platform status.
+    pub by_status: BTreeMap<String, u64>,
     /// Findings with at least one contact, by impact (highest first).
     pub findings: Vec<Finding>,
     pub breakdown: Vec<Penalty>,
@@ -506,6 +510,14 @@ pub fn run_with_progress(
     cross_contact(&rows, &lookups.ignored, &mut tally);
     let live = rows.len() as u64;
     let suppressed = rows.iter().filter(|r| r.suppressed).count() as u64;
+    let mailable = rows
+        .iter()
+        .filter(|r| !r.suppressed && r.status == "subscribed")
+        .count() as u64;
+    let mut by_status: BTreeMap<String, u64> = BTreeMap::new();
+    for r in &rows {
+        *by_status.entry(r.status.clone()).or_default() += 1;
+    }
     let mut findings: Vec<Finding> = Vec::new();
     let mut affected = HashMap::new();
     for kind in Kind::ALL {
@@ -547,6 +559,8 @@ pub fn run_with_progress(
         score,
         contacts: live,
         suppressed,
+        mailable,
+        by_status,
         findings,
         breakdown,
         tiers,
@@ -656,7 +670,24 @@ fn cross_contact(rows: &[ContactRow], ignored: &HashSet<(i64, Kind)>, tally: &mu
     }
 }
 
-/// Fill rates of the profile fields, custom fields and tags over live contacts.
+/// Profile fields people segment on (names, phones and streets identify, they do not
+/// group).
+const SEGMENT_FIELDS: &[&str] = &[
+    "company",
+    "job_title",
+    "city",
+    "region",
+    "postcode",
+    "country",
+    "language",
+    "industry",
+    "company_size",
+    "lifecycle_stage",
+    "lead_status",
+];
+
+/// Fill rates of the segmentable profile fields, custom fields and tags over live
+/// contacts.
 fn field_fills(
     conn: &Connection,
     filled: &[u64],
@@ -666,17 +697,29 @@ fn field_fills(
     let mut counts: Vec<(String, u64)> = PROFILE_FIELDS
         .iter()
         .zip(filled)
+        .filter(|(f, _)| SEGMENT_FIELDS.contains(f))
         .map(|(f, n)| (f.to_string(), *n))
         .collect();
+    // Custom fields whose values are nearly all different (platform ids, timestamps)
+    // cannot define a segment, however well filled.
     let mut stmt = conn.prepare(
-        "SELECT f.name, count(*) FROM contact_custom_values v
+        "SELECT f.name, count(*), count(DISTINCT v.value) FROM contact_custom_values v
          JOIN custom_fields f ON f.id = v.field_id
          JOIN contacts c ON c.id = v.contact_id AND c.merged_into IS NULL
          WHERE trim(v.value) <> '' GROUP BY f.id ORDER BY f.name",
     )?;
-    let custom = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    let custom = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })?;
     for c in custom {
-        let (name, n) = c?;
+        let (name, n, distinct) = c?;
+        if n >= 20 && distinct * 10 > n * 9 {
+            continue;
+        }
         counts.push((name, n.max(0) as u64));
     }
     let tagged: i64 = conn.query_row(

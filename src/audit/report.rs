@@ -70,6 +70,26 @@ pub fn markdown(audit: &Audit, history: &[RunSummary], workspace: &str) -> Strin
         out.push('\n');
     }
 
+    let _ = writeln!(out, "## Current state\n");
+    let _ = writeln!(
+        out,
+        "{} of {} contacts ({}) can be mailed today: subscribed and not suppressed.\n",
+        audit.mailable,
+        audit.contacts,
+        pct(share(audit.mailable, audit.contacts))
+    );
+    let _ = writeln!(out, "| Status | Contacts | Share |");
+    let _ = writeln!(out, "|---|---:|---:|");
+    for (status, n) in &audit.by_status {
+        let _ = writeln!(
+            out,
+            "| {} | {n} | {} |",
+            md(status),
+            pct(share(*n, audit.contacts))
+        );
+    }
+    out.push('\n');
+
     let _ = writeln!(out, "## Recommendations, in order\n");
     let mut n = 0;
     for f in problems.iter().filter(|f| f.severity >= Severity::Low) {
@@ -258,6 +278,14 @@ fn day(at: i64) -> String {
     chrono::DateTime::from_timestamp(at, 0)
         .map(|d| d.format("%Y-%m-%d").to_string())
         .unwrap_or_default()
+}
+
+fn share(n: u64, of: u64) -> f64 {
+    if of == 0 {
+        0.0
+    } else {
+        n as f64 / of as f64
+    }
 }
 
 fn pct(share: f64) -> String {

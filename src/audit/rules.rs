@@ -316,7 +316,7 @@ pub fn test_record(row: &ContactRow) -> Option<String> {
             let base = base
                 .trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '_' || c == '-');
             if TEST_LOCALS.contains(&base) {
-                return Some(format!("test address {addr}"));
+                return Some(format!("test-style address ({base}…@)"));
             }
             let tld = domain.rsplit('.').next().unwrap_or_default();
             if TEST_DOMAINS.contains(&domain) || TEST_TLDS.contains(&tld) {
