@@ -24,6 +24,7 @@ pub use settings::Settings;
 pub use store::{history, save_run, RunSummary};
 
 use crate::text::email;
+use crate::text::status::Status;
 use crate::workspace::WorkspaceError;
 use rules::{ContactRow, Hit, RuleContext};
 use rusqlite::Connection;
@@ -229,10 +230,41 @@ pub fn load_contacts(
     }
 }
 
-/// Every live contact, loaded over as many read connections as there are cores (each
-/// reads one id range), since decoding a million rows is most of an audit's time. Falls
-/// back to the one connection for in-memory databases and small lists.
-fn load_all(conn: &Connection) -> Result<Vec<ContactRow>, AuditError> {
+/// One range's counts and slim keys; `None` when the audit was cancelled.
+type ScanPart = Option<(Tally, Vec<Slim>)>;
+
+/// What the cross-contact checks keep of each contact once its own rules have run.
+struct Slim {
+    id: i64,
+    key: Option<String>,
+    status: Status,
+    suppressed: bool,
+}
+
+impl Slim {
+    fn mailable(&self) -> bool {
+        matches!(self.status, Status::Subscribed | Status::Pending)
+    }
+}
+
+/// Reads the status column (always one of the CHECK constraint's words).
+fn status_of(word: &str) -> Status {
+    Status::ALL
+        .into_iter()
+        .find(|s| s.as_str() == word)
+        .unwrap_or(Status::Subscribed)
+}
+
+/// Streams every live contact through the per-contact rules, over as many read
+/// connections as there are cores (each reads one id range): decoding a million rows is
+/// most of an audit's time, and nothing but the slim cross-contact keys is kept, so
+/// memory stays small. Falls back to the one connection for in-memory databases and
+/// small lists. `None` when cancelled.
+fn scan(
+    conn: &Connection,
+    ctx: &RuleContext<'_>,
+    progress: &Progress,
+) -> Result<ScanPart, AuditError> {
     let (min, max, n): (i64, i64, i64) = conn.query_row(
         "SELECT coalesce(min(id), 0), coalesce(max(id), 0), count(*) FROM contacts",
         [],
@@ -241,10 +273,10 @@ fn load_all(conn: &Connection) -> Result<Vec<ContactRow>, AuditError> {
     let threads = worker_count(usize::try_from(n).unwrap_or(0), 100_000);
     let path = conn.path().filter(|p| !p.is_empty()).map(str::to_string);
     let Some(path) = path.filter(|_| threads > 1) else {
-        return Ok(load_contacts(conn, None)?);
+        return Ok(scan_range(conn, min, max + 1, ctx, progress)?);
     };
     let step = (max - min) / threads as i64 + 1;
-    let parts: Vec<rusqlite::Result<Vec<ContactRow>>> = std::thread::scope(|s| {
+    let parts: Vec<rusqlite::Result<ScanPart>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads as i64)
             .map(|i| {
                 let path = &path;
@@ -255,7 +287,7 @@ fn load_all(conn: &Connection) -> Result<Vec<ContactRow>, AuditError> {
                             | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
                     )?;
                     let lo = min + i * step;
-                    load_range(&reader, lo, lo + step)
+                    scan_range(&reader, lo, lo + step, ctx, progress)
                 })
             })
             .collect();
@@ -264,21 +296,54 @@ fn load_all(conn: &Connection) -> Result<Vec<ContactRow>, AuditError> {
             .map(|h| h.join().unwrap_or(Err(rusqlite::Error::InvalidQuery)))
             .collect()
     });
-    let mut rows = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
+    let mut tally = Tally::new();
+    let mut slims = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
     for part in parts {
-        rows.extend(part?);
+        let Some((t, s)) = part? else {
+            return Ok(None);
+        };
+        tally.merge(t);
+        slims.extend(s);
     }
-    Ok(rows)
+    Ok(Some((tally, slims)))
 }
 
-fn load_range(conn: &Connection, from: i64, to: i64) -> rusqlite::Result<Vec<ContactRow>> {
+/// The rules over live contacts with `from <= id < to`, in id order.
+fn scan_range(
+    conn: &Connection,
+    from: i64,
+    to: i64,
+    ctx: &RuleContext<'_>,
+    progress: &Progress,
+) -> rusqlite::Result<ScanPart> {
     let sql = LOAD_SQL.replace(
         "WHERE c.merged_into IS NULL",
         "WHERE c.merged_into IS NULL AND c.id >= ?1 AND c.id < ?2",
     );
     let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map([from, to], contact_row)?;
-    rows.collect()
+    let mut rows = stmt.query([from, to])?;
+    let mut tally = Tally::new();
+    let mut slims = Vec::new();
+    let mut seen = 0usize;
+    while let Some(r) = rows.next()? {
+        let row = contact_row(r)?;
+        seen += 1;
+        if seen % 4096 == 0 {
+            if progress.cancel.load(Ordering::Relaxed) {
+                return Ok(None);
+            }
+            progress.done.fetch_add(4096, Ordering::Relaxed);
+        }
+        tally.count(&row, ctx);
+        slims.push(Slim {
+            id: row.id,
+            key: row.mailbox_key(),
+            status: status_of(&row.status),
+            suppressed: row.suppressed,
+        });
+    }
+    progress.done.fetch_add(seen % 4096, Ordering::Relaxed);
+    Ok(Some((tally, slims)))
 }
 
 fn contact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ContactRow> {
@@ -314,7 +379,7 @@ pub(crate) struct Lookups {
 }
 
 impl Lookups {
-    pub(crate) fn load(conn: &Connection, rows: &[ContactRow]) -> Result<Lookups, AuditError> {
+    pub(crate) fn load(conn: &Connection) -> Result<Lookups, AuditError> {
         let settings = Settings::load(conn)?;
         let mut bounce_events = HashSet::new();
         let mut complaint_events = HashSet::new();
@@ -343,7 +408,7 @@ impl Lookups {
             .iter()
             .filter_map(|f| rules::field_index(f))
             .collect();
-        let typos = typo_suggestions(rows, &settings);
+        let typos = typo_suggestions(conn, &settings)?;
         Ok(Lookups {
             settings,
             typos,
@@ -369,13 +434,18 @@ impl Lookups {
 
 /// The typo suggestion for every distinct domain in the list that has one. Domains with at
 /// least `frequent_domain_min` contacts are the list's own "known good" domains.
-fn typo_suggestions(rows: &[ContactRow], settings: &Settings) -> HashMap<String, String> {
-    let mut counts: HashMap<&str, u32> = HashMap::new();
-    for r in rows {
-        if let Some(d) = r.email_norm.as_deref().and_then(email::domain_of) {
-            *counts.entry(d).or_default() += 1;
-        }
-    }
+fn typo_suggestions(
+    conn: &Connection,
+    settings: &Settings,
+) -> rusqlite::Result<HashMap<String, String>> {
+    let mut stmt = conn.prepare(
+        "SELECT substr(email_norm, instr(email_norm, '@') + 1) AS d, count(*) FROM contacts
+         WHERE merged_into IS NULL AND email_norm LIKE '%_@_%' GROUP BY d",
+    )?;
+    let owned: Vec<(String, u32)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let counts: HashMap<&str, u32> = owned.iter().map(|(d, n)| (d.as_str(), *n)).collect();
     let mut frequent: Vec<(&str, u32)> = counts
         .iter()
         .filter(|(_, &n)| n >= settings.frequent_domain_min)
@@ -411,10 +481,10 @@ fn typo_suggestions(rows: &[ContactRow], settings: &Settings) -> HashMap<String,
                 })
             })
             .collect();
-        handles
+        Ok(handles
             .into_iter()
             .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
+            .collect())
     })
 }
 
@@ -442,15 +512,32 @@ impl Tally {
         }
     }
 
-    fn add(&mut self, row: &ContactRow, hit: Hit) {
+    fn add(&mut self, id: i64, email: Option<&str>, hit: Hit) {
         let k = hit.kind.index();
-        self.ids[k].push(row.id);
+        self.ids[k].push(id);
         if self.examples[k].len() < EXAMPLES {
             self.examples[k].push(Example {
-                contact_id: row.id,
-                email: row.email.clone(),
+                contact_id: id,
+                email: email.map(str::to_string),
                 detail: hit.detail,
             });
+        }
+    }
+
+    /// Runs the per-contact rules on `row` and counts what they find.
+    fn count(&mut self, row: &ContactRow, ctx: &RuleContext<'_>) {
+        for (f, filled) in self.filled.iter_mut().enumerate() {
+            *filled += u64::from(row.field(f).is_some());
+        }
+        if row.suppressed {
+            return;
+        }
+        let t = rules::tier(row, ctx.now, ctx.settings);
+        if let Some(i) = Tier::ALL.iter().position(|x| *x == t) {
+            self.tiers[i] += 1;
+        }
+        for hit in rules::check(row, ctx) {
+            self.add(row.id, row.email.as_deref(), hit);
         }
     }
 
@@ -481,43 +568,30 @@ pub fn run_with_progress(
     if cancelled() {
         return Err(AuditError::Cancelled);
     }
-    let rows = load_all(conn)?;
-    if cancelled() {
-        return Err(AuditError::Cancelled);
-    }
-    progress.total.store(rows.len(), Ordering::Relaxed);
-    let lookups = Lookups::load(conn, &rows)?;
+    progress.total.store(
+        conn.query_row(
+            "SELECT count(*) FROM contacts WHERE merged_into IS NULL",
+            [],
+            |r| r.get::<_, i64>(0),
+        )?
+        .max(0) as usize,
+        Ordering::Relaxed,
+    );
+    let lookups = Lookups::load(conn)?;
     let ctx = lookups.context(now);
-    let threads = worker_count(rows.len(), 20_000);
-    let chunk = rows.len().div_ceil(threads).max(1);
-    let parts: Vec<Option<Tally>> = std::thread::scope(|s| {
-        let handles: Vec<_> = rows
-            .chunks(chunk)
-            .map(|part| {
-                let ctx = &ctx;
-                s.spawn(move || evaluate(part, ctx, progress))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().ok().flatten())
-            .collect()
-    });
-    let mut tally = Tally::new();
-    for part in parts {
-        tally.merge(part.ok_or(AuditError::Cancelled)?);
-    }
-    cross_contact(&rows, &lookups.ignored, &mut tally);
-    let live = rows.len() as u64;
-    let suppressed = rows.iter().filter(|r| r.suppressed).count() as u64;
-    let mailable = rows
+    let (mut tally, slims) = scan(conn, &ctx, progress)?.ok_or(AuditError::Cancelled)?;
+    cross_contact(conn, &slims, &lookups.ignored, &mut tally)?;
+    let live = slims.len() as u64;
+    let suppressed = slims.iter().filter(|r| r.suppressed).count() as u64;
+    let mailable = slims
         .iter()
-        .filter(|r| !r.suppressed && r.status == "subscribed")
+        .filter(|r| !r.suppressed && r.status == Status::Subscribed)
         .count() as u64;
     let mut by_status: BTreeMap<String, u64> = BTreeMap::new();
-    for r in &rows {
-        *by_status.entry(r.status.clone()).or_default() += 1;
+    for r in &slims {
+        *by_status.entry(r.status.as_str().to_string()).or_default() += 1;
     }
+    drop(slims);
     let mut findings: Vec<Finding> = Vec::new();
     let mut affected = HashMap::new();
     for kind in Kind::ALL {
@@ -588,41 +662,17 @@ fn finding(kind: Kind, count: u64, live: u64, examples: Vec<Example>) -> Finding
     }
 }
 
-fn evaluate(rows: &[ContactRow], ctx: &RuleContext<'_>, progress: &Progress) -> Option<Tally> {
-    let mut tally = Tally::new();
-    for (i, row) in rows.iter().enumerate() {
-        if i % 4096 == 4095 {
-            if progress.cancel.load(Ordering::Relaxed) {
-                return None;
-            }
-            progress.done.fetch_add(4096, Ordering::Relaxed);
-        }
-        for (f, filled) in tally.filled.iter_mut().enumerate() {
-            *filled += u64::from(row.field(f).is_some());
-        }
-        if row.suppressed {
-            continue;
-        }
-        let t = rules::tier(row, ctx.now, ctx.settings);
-        if let Some(i) = Tier::ALL.iter().position(|x| *x == t) {
-            tally.tiers[i] += 1;
-        }
-        for hit in rules::check(row, ctx) {
-            tally.add(row, hit);
-        }
-    }
-    progress
-        .done
-        .fetch_add(rows.len() % 4096, Ordering::Relaxed);
-    Some(tally)
-}
-
 /// Duplicates (same mailbox key on two live contacts) and status conflicts (a mailable
 /// contact whose mailbox another contact has unsubscribed, cleaned, bounced or complained).
-fn cross_contact(rows: &[ContactRow], ignored: &HashSet<(i64, Kind)>, tally: &mut Tally) {
-    let mut groups: HashMap<String, Vec<usize>> = HashMap::with_capacity(rows.len());
+fn cross_contact(
+    conn: &Connection,
+    rows: &[Slim],
+    ignored: &HashSet<(i64, Kind)>,
+    tally: &mut Tally,
+) -> rusqlite::Result<()> {
+    let mut groups: HashMap<&str, Vec<usize>> = HashMap::with_capacity(rows.len());
     for (i, r) in rows.iter().enumerate() {
-        if let Some(key) = r.mailbox_key() {
+        if let Some(key) = r.key.as_deref() {
             groups.entry(key).or_default().push(i);
         }
     }
@@ -631,13 +681,12 @@ fn cross_contact(rows: &[ContactRow], ignored: &HashSet<(i64, Kind)>, tally: &mu
     for members in groups.values().filter(|m| m.len() > 1) {
         for &i in members {
             let r = &rows[i];
-            let others: Vec<&ContactRow> = members
-                .iter()
-                .filter(|&&j| j != i)
-                .map(|&j| &rows[j])
-                .collect();
-            if !r.suppressed && !ignored.contains(&(r.id, Kind::DuplicateEmail)) {
-                let ids: Vec<String> = others.iter().map(|o| o.id.to_string()).collect();
+            if r.suppressed {
+                continue;
+            }
+            let others = || members.iter().filter(move |&&j| j != i).map(|&j| &rows[j]);
+            if !ignored.contains(&(r.id, Kind::DuplicateEmail)) {
+                let ids: Vec<String> = others().map(|o| o.id.to_string()).collect();
                 dup.push((
                     i,
                     Hit {
@@ -646,11 +695,8 @@ fn cross_contact(rows: &[ContactRow], ignored: &HashSet<(i64, Kind)>, tally: &mu
                     },
                 ));
             }
-            if !r.suppressed
-                && r.is_mailable_status()
-                && !ignored.contains(&(r.id, Kind::UnsubscribedConflict))
-            {
-                if let Some(o) = others.iter().find(|o| !o.is_mailable_status()) {
+            if r.mailable() && !ignored.contains(&(r.id, Kind::UnsubscribedConflict)) {
+                if let Some(o) = others().find(|o| !o.mailable()) {
                     conflict.push((
                         i,
                         Hit {
@@ -662,12 +708,21 @@ fn cross_contact(rows: &[ContactRow], ignored: &HashSet<(i64, Kind)>, tally: &mu
             }
         }
     }
+    let mut email = conn.prepare("SELECT email FROM contacts WHERE id = ?1")?;
     for mut list in [dup, conflict] {
         list.sort_by_key(|(i, _)| *i);
-        for (i, hit) in list {
-            tally.add(&rows[i], hit);
+        for (n, (i, hit)) in list.into_iter().enumerate() {
+            let id = rows[i].id;
+            // Only examples show the address: look up just those few.
+            let addr: Option<String> = if n < EXAMPLES {
+                email.query_row([id], |r| r.get(0))?
+            } else {
+                None
+            };
+            tally.add(id, addr.as_deref(), hit);
         }
     }
+    Ok(())
 }
 
 /// Profile fields people segment on (names, phones and streets identify, they do not
