@@ -292,8 +292,17 @@ fn settings_change_what_the_rules_count() {
     let audit = w.json(&["audit", "--json"]);
     // 19 contacts, 3 with a phone (even the undiallable "123" counts as filled).
     assert_eq!(count_of(&audit, "missing_required"), 16);
-    assert_eq!(count_of(&audit, "inactive"), 0, "an open 10 months ago is within 400 days");
-    let err = w.fails(&["audit", "settings", "--set", r#"{"required_fields": ["shoe_size"]}"#]);
+    assert_eq!(
+        count_of(&audit, "inactive"),
+        0,
+        "an open 10 months ago is within 400 days"
+    );
+    let err = w.fails(&[
+        "audit",
+        "settings",
+        "--set",
+        r#"{"required_fields": ["shoe_size"]}"#,
+    ]);
     assert!(err.contains("shoe_size"), "{err}");
     let err = w.fails(&["audit", "settings", "--set", r#"{"inactive_dayz": 3}"#]);
     assert!(err.contains("unknown setting"), "{err}");

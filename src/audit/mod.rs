@@ -74,6 +74,10 @@ pub struct FieldFill {
 }
 
 /// One kind of problem (or opportunity) found in the list.
+///
+/// For `segmentation_opportunity` alone, `count` is the number of fields reliable to
+/// segment on and `share` their share of the fields considered (see `fields`); it never
+/// affects the score.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
     pub kind: Kind,
