@@ -42,8 +42,8 @@ pub enum Action {
     AuditDone(Box<Audit>),
     /// A job reported progress (done, total).
     Progress(usize, usize),
-    /// A job finished: a page of contacts of `kind`.
-    ContactsLoaded(Kind, Vec<Example>),
+    /// A job finished: the page of contacts of `kind` starting at `offset`.
+    ContactsLoaded(Kind, usize, Vec<Example>),
     /// A change was written (its log id, or the error text).
     Changed(Result<i64, String>),
     /// An undo was written.
@@ -104,6 +104,8 @@ pub struct AuditView {
     /// Contacts of the finding being shown, and the selected one.
     pub contacts: Vec<Example>,
     pub contact: usize,
+    /// A page of contacts is being loaded.
+    pub loading: bool,
     /// A change waiting for confirmation (forget).
     pub confirm: Option<Change>,
     /// Log ids of this session's undoable changes, newest last.
@@ -201,6 +203,23 @@ fn suppress_reason(kind: Kind) -> String {
     format!("audit: {}", kind.as_str())
 }
 
+/// The next page to load when the cursor nears the end of the contacts loaded so far.
+fn more(view: &mut AuditView) -> Vec<Effect> {
+    let Screen::Contacts { kind } = view.screen() else {
+        return Vec::new();
+    };
+    let total = view.all_ids(kind).len();
+    let loaded = view.contacts.len();
+    if view.loading || loaded >= total || view.contact + 20 < loaded {
+        return Vec::new();
+    }
+    view.loading = true;
+    vec![Effect::LoadContacts {
+        kind,
+        offset: loaded,
+    }]
+}
+
 /// Applies `action` to the state and returns the work it needs done.
 pub fn update(view: &mut AuditView, action: Action) -> Vec<Effect> {
     let len = view.list_len();
@@ -213,9 +232,13 @@ pub fn update(view: &mut AuditView, action: Action) -> Vec<Effect> {
         Action::Down => {
             let c = view.cursor();
             *c = (*c + 1).min(last);
+            return more(view);
         }
         Action::Top => *view.cursor() = 0,
-        Action::Bottom => *view.cursor() = last,
+        Action::Bottom => {
+            *view.cursor() = last;
+            return more(view);
+        }
         Action::PageUp => {
             let c = view.cursor();
             *c = c.saturating_sub(10);
@@ -223,6 +246,7 @@ pub fn update(view: &mut AuditView, action: Action) -> Vec<Effect> {
         Action::PageDown => {
             let c = view.cursor();
             *c = (*c + 10).min(last);
+            return more(view);
         }
         Action::Drill => {
             if let (Screen::Findings, Some(kind)) = (view.screen(), view.selected_kind()) {
@@ -230,6 +254,7 @@ pub fn update(view: &mut AuditView, action: Action) -> Vec<Effect> {
                     view.screen = Some(Screen::Contacts { kind });
                     view.contacts.clear();
                     view.contact = 0;
+                    view.loading = true;
                     return vec![Effect::LoadContacts { kind, offset: 0 }];
                 }
             }
@@ -306,12 +331,18 @@ pub fn update(view: &mut AuditView, action: Action) -> Vec<Effect> {
                 .unwrap_or(0);
             view.audit = Some(*audit);
             if let Screen::Contacts { kind } = view.screen() {
+                view.loading = true;
                 return vec![Effect::LoadContacts { kind, offset: 0 }];
             }
         }
-        Action::ContactsLoaded(kind, page) => {
+        Action::ContactsLoaded(kind, offset, page) => {
             if view.screen() == (Screen::Contacts { kind }) {
-                view.contacts = page;
+                view.loading = false;
+                if offset == 0 {
+                    view.contacts = page;
+                } else if offset == view.contacts.len() {
+                    view.contacts.extend(page);
+                }
                 view.contact = view.contact.min(view.contacts.len().saturating_sub(1));
             }
         }
@@ -376,6 +407,9 @@ anna@gmial.com,Anna,Lee,subscribed
 bob@@firm.ie,Bob,Stone,subscribed
 info@firm.ie,Dora,Eck,subscribed
 carl@firm.ie,CARL,DIAZ,subscribed
+dan@firm.ie,,Lee,subscribed
+eve@firm.ie,,Lee,subscribed
+fay@firm.ie,,Lee,subscribed
 ";
 
     fn workspace() -> (tempfile::TempDir, Workspace) {
@@ -398,6 +432,15 @@ carl@firm.ie,CARL,DIAZ,subscribed
 
     /// Runs effects the way the TUI's jobs would, feeding results back as actions.
     fn drive(view: &mut AuditView, ws: &mut Workspace, effects: Vec<Effect>) {
+        drive_paged(view, ws, effects, PAGE);
+    }
+
+    fn drive_paged(
+        view: &mut AuditView,
+        ws: &mut Workspace,
+        effects: Vec<Effect>,
+        page_size: usize,
+    ) {
         let mut queue = effects;
         while let Some(effect) = queue.pop() {
             let next = match &effect {
@@ -410,9 +453,9 @@ carl@firm.ie,CARL,DIAZ,subscribed
                         .audit
                         .as_ref()
                         .unwrap()
-                        .contacts(ws.conn(), *kind, *offset, PAGE)
+                        .contacts(ws.conn(), *kind, *offset, page_size)
                         .unwrap();
-                    Action::ContactsLoaded(*kind, page)
+                    Action::ContactsLoaded(*kind, *offset, page)
                 }
                 Effect::Apply(change) => {
                     let r = change.perform(ws).map_err(|e| e.to_string());
@@ -522,7 +565,7 @@ carl@firm.ie,CARL,DIAZ,subscribed
         drive(&mut view, &mut ws, fx);
         assert_eq!(count(&view, Kind::RoleAccount), 0);
         assert!(view.undo_stack.is_empty(), "forgetting is not undoable");
-        assert_eq!(view.audit.as_ref().unwrap().contacts, 3);
+        assert_eq!(view.audit.as_ref().unwrap().contacts, 6);
     }
 
     #[test]
@@ -557,6 +600,34 @@ carl@firm.ie,CARL,DIAZ,subscribed
         assert_eq!(view.finding, 0);
         assert!(update(&mut view, Action::Drill).is_empty());
         assert!(update(&mut view, Action::FixOne).is_empty());
+    }
+
+    #[test]
+    fn long_findings_load_page_by_page() {
+        let (_dir, mut ws) = workspace();
+        let mut view = AuditView::default();
+        let fx = update(&mut view, Action::Rerun);
+        drive(&mut view, &mut ws, fx);
+        view.finding = view
+            .audit
+            .as_ref()
+            .unwrap()
+            .findings
+            .iter()
+            .position(|f| f.kind == Kind::MissingName)
+            .unwrap();
+        let total = view.audit.as_ref().unwrap().affected[&Kind::MissingName].len();
+        assert_eq!(total, 3);
+        let fx = update(&mut view, Action::Drill);
+        drive_paged(&mut view, &mut ws, fx, 1);
+        assert_eq!(view.contacts.len(), 1);
+        for _ in 0..total {
+            let fx = update(&mut view, Action::Down);
+            drive_paged(&mut view, &mut ws, fx, 1);
+        }
+        assert_eq!(view.contacts.len(), total);
+        assert_eq!(view.contact, total - 1);
+        assert!(!view.loading);
     }
 
     #[test]
