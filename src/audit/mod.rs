@@ -540,7 +540,9 @@ impl Tally {
         if let Some(i) = Tier::ALL.iter().position(|x| *x == t) {
             self.tiers[i] += 1;
         }
-        for hit in rules::check(row, ctx) {
+        let examples = &self.examples;
+        let hits = rules::check_with(row, ctx, |k| examples[k.index()].len() < EXAMPLES);
+        for hit in hits {
             self.add(row.id, row.email.as_deref(), hit);
         }
     }

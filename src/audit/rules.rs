@@ -143,42 +143,61 @@ pub struct Hit {
 /// list and are found by the caller). Suppressed contacts have none: suppression is how
 /// a finding is resolved.
 pub fn check(row: &ContactRow, ctx: &RuleContext<'_>) -> Vec<Hit> {
+    check_with(row, ctx, |_| true)
+}
+
+/// [`check`], writing the detail text only for kinds where `want_detail` says so (empty
+/// otherwise): a million-contact audit keeps a handful of examples per kind, and
+/// formatting hundreds of thousands of details nobody reads is wasted time.
+pub fn check_with(
+    row: &ContactRow,
+    ctx: &RuleContext<'_>,
+    want_detail: impl Fn(Kind) -> bool,
+) -> Vec<Hit> {
     let mut hits = Vec::new();
     if row.suppressed {
         return hits;
     }
-    let mut hit = |kind: Kind, detail: String| {
-        if !ctx.ignored.contains(&(row.id, kind)) {
-            hits.push(Hit { kind, detail });
-        }
-    };
+    macro_rules! hit {
+        ($kind:expr, $detail:expr $(,)?) => {{
+            let kind = $kind;
+            if !ctx.ignored.contains(&(row.id, kind)) {
+                let detail = if want_detail(kind) {
+                    String::from($detail)
+                } else {
+                    String::new()
+                };
+                hits.push(Hit { kind, detail });
+            }
+        }};
+    }
     match row.email_norm.as_deref() {
-        None => hit(Kind::MissingEmail, "no email address".into()),
+        None => hit!(Kind::MissingEmail, "no email address"),
         Some(addr) => match email::check_syntax(addr) {
-            Err(problem) => hit(Kind::InvalidEmail, problem.to_string()),
+            Err(problem) => hit!(Kind::InvalidEmail, problem.to_string()),
             Ok(()) => {
                 let domain = email::domain_of(addr).unwrap_or_default();
                 // Typo domains are often registered by squatters and so sit on disposable
                 // lists too; the typo is the more useful diagnosis (and has a fix).
                 if let Some(fixed) = ctx.typos.get(domain) {
-                    hit(Kind::EmailTypo, format!("{domain} → {fixed}"));
+                    hit!(Kind::EmailTypo, format!("{domain} → {fixed}"));
                 } else if email::is_disposable(domain, &ctx.settings.extra_disposable_domains) {
-                    hit(
+                    hit!(
                         Kind::DisposableEmail,
                         format!("{domain} is a throwaway provider"),
                     );
                 }
                 if email::is_role(addr) {
-                    hit(Kind::RoleAccount, "role address".into());
+                    hit!(Kind::RoleAccount, "role address");
                 }
             }
         },
     }
     if let Some(why) = test_record(row) {
-        hit(Kind::TestRecord, why);
+        hit!(Kind::TestRecord, why);
     }
     if row.field(FIRST_NAME).is_none_or(is_placeholder) {
-        hit(Kind::MissingName, "no first name".into());
+        hit!(Kind::MissingName, "no first name");
     }
     let missing: Vec<&str> = ctx
         .required
@@ -187,14 +206,14 @@ pub fn check(row: &ContactRow, ctx: &RuleContext<'_>) -> Vec<Hit> {
         .map(|&i| PROFILE_FIELDS[i])
         .collect();
     if !missing.is_empty() {
-        hit(
+        hit!(
             Kind::MissingRequired,
             format!("empty: {}", missing.join(", ")),
         );
     }
     let bounced = matches!(row.status.as_str(), "bounced" | "cleaned");
     if bounced || ctx.bounce_events.contains(&row.id) {
-        hit(
+        hit!(
             Kind::Bounced,
             if bounced {
                 format!("status {}", row.status)
@@ -204,12 +223,12 @@ pub fn check(row: &ContactRow, ctx: &RuleContext<'_>) -> Vec<Hit> {
         );
     }
     if row.status == "complained" || ctx.complaint_events.contains(&row.id) {
-        hit(Kind::Complained, format!("status {}", row.status));
+        hit!(Kind::Complained, format!("status {}", row.status));
     }
     if row.is_mailable_status() {
         match tier(row, ctx.now, ctx.settings) {
-            Tier::Inactive => hit(Kind::Inactive, last_engaged(row)),
-            Tier::NeverEngaged => hit(Kind::NeverEngaged, "no open or click since joining".into()),
+            Tier::Inactive => hit!(Kind::Inactive, last_engaged(row)),
+            Tier::NeverEngaged => hit!(Kind::NeverEngaged, "no open or click since joining"),
             _ => {}
         }
     }
@@ -218,12 +237,12 @@ pub fn check(row: &ContactRow, ctx: &RuleContext<'_>) -> Vec<Hit> {
         .map(|f| format!("{}: {}", PROFILE_FIELDS[f.field], f.problem))
         .collect();
     if !problems.is_empty() {
-        hit(Kind::Formatting, problems.join("; "));
+        hit!(Kind::Formatting, problems.join("; "));
     }
     if let Some(number) = row.field(PHONE) {
         let country = row.field(COUNTRY);
         if (number.starts_with('+') || country.is_some()) && !phone::is_possible(number, country) {
-            hit(
+            hit!(
                 Kind::InvalidPhone,
                 format!(
                     "{number} is not possible for {}",
