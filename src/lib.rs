@@ -5,6 +5,7 @@
 //! Layers only look down: `cli`/`tui` → feature modules → `text` and `workspace`.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod audit;
 pub mod cli;
 pub mod clock;
 pub mod export;

@@ -28,6 +28,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Audit list health: findings, score, optional Markdown report.
+    Audit(cli::audit::Args),
     /// Import platform exports (contacts, or events with --events).
     Import(cli::import::Args),
     /// Contacts by status and source, events by type, imports.
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
     let args = Cli::parse();
     let result = cli::Context::new(args.db, args.now.as_deref(), args.group_shared).and_then(
         |ctx| match args.command {
+            Some(Command::Audit(a)) => cli::audit::run(&ctx, a),
             Some(Command::Import(a)) => cli::import::run(&ctx, a),
             Some(Command::Stats(a)) => cli::stats::run(&ctx, a),
             Some(Command::Segment(a)) => cli::segment::run(&ctx, a),

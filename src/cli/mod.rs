@@ -44,6 +44,7 @@ impl Context {
             .with_context(|| format!("opening workspace {}", self.db.display()))
     }
 }
+pub mod audit;
 pub mod export;
 pub mod import;
 pub mod segment;

@@ -15,7 +15,7 @@
 //! status is a deliberate, logged action.
 
 use super::row::{ContactRow, Plan, CONTACT_COLUMNS};
-use super::{ImportError, RowStream, Summary, WriteContext};
+use super::{ImportError, Rejection, RowStream, Summary, WriteContext};
 use crate::text::status::Status;
 use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension};
@@ -32,6 +32,12 @@ pub(super) fn write(
         tag_ids: HashMap::new(),
         custom: CustomFields::default(),
     };
+    // Checked per row only when someone was ever forgotten, so imports pay nothing else.
+    let any_erased: bool =
+        ctx.tx
+            .query_row("SELECT EXISTS (SELECT 1 FROM audit_erased)", [], |r| {
+                r.get(0)
+            })?;
     stream.for_each(|row_number, record| {
         summary.rows_read += 1;
         let row = match plan.contact(row_number, record) {
@@ -41,6 +47,18 @@ pub(super) fn write(
                 return Ok(());
             }
         };
+        if any_erased {
+            if let Some(norm) = row.email_norm.as_deref() {
+                if crate::audit::is_erased(ctx.tx, norm)? {
+                    summary.rejected.push(Rejection {
+                        row: row_number,
+                        column: None,
+                        reason: "this person asked to be forgotten; not imported".into(),
+                    });
+                    return Ok(());
+                }
+            }
+        }
         match upsert(ctx, plan, &mut state, row_number, row)? {
             Outcome::New => summary.rows_new += 1,
             Outcome::Updated => summary.rows_updated += 1,
