@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod clock;
+pub mod dedupe;
 pub mod import;
 pub mod text;
 pub mod workspace;

@@ -26,6 +26,8 @@ struct Cli {
 enum Command {
     /// Import platform exports (contacts, or events with --events).
     Import(cli::import::Args),
+    /// Find, review, merge and unmerge duplicate contacts.
+    Dedupe(cli::dedupe::Args),
     /// Contacts by status and source, events by type, imports.
     Stats(cli::stats::Args),
 }
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
         |ctx| match args.command {
             Some(Command::Import(a)) => cli::import::run(&ctx, a),
             Some(Command::Stats(a)) => cli::stats::run(&ctx, a),
+            Some(Command::Dedupe(a)) => cli::dedupe::run(&ctx, a),
             None => {
                 anyhow::bail!("the TUI arrives with the TUI shell; use a subcommand (see --help)")
             }

@@ -44,5 +44,6 @@ impl Context {
             .with_context(|| format!("opening workspace {}", self.db.display()))
     }
 }
+pub mod dedupe;
 pub mod import;
 pub mod stats;
