@@ -29,8 +29,16 @@ fn f1(p: f64, r: f64) -> f64 {
 
 fn prf(predicted: &HashSet<(usize, usize)>, truth: &HashSet<(usize, usize)>) -> (f64, f64, f64) {
     let tp = predicted.intersection(truth).count() as f64;
-    let p = if predicted.is_empty() { 1.0 } else { tp / predicted.len() as f64 };
-    let r = if truth.is_empty() { 1.0 } else { tp / truth.len() as f64 };
+    let p = if predicted.is_empty() {
+        1.0
+    } else {
+        tp / predicted.len() as f64
+    };
+    let r = if truth.is_empty() {
+        1.0
+    } else {
+        tp / truth.len() as f64
+    };
     (p, r, f1(p, r))
 }
 
@@ -50,9 +58,18 @@ fn evaluate(dir: &Path, kind: &str) {
     let ws_path = dir.join(format!("{kind}.db"));
     let _ = std::fs::remove_file(&ws_path);
     let mut ws = Workspace::open(&ws_path, &OpenOptions::default()).expect("workspace");
-    let options = Options { kind: Kind::Contacts, preset: None };
-    import_file(&mut ws, &dir.join(format!("{kind}.csv")), &options, &mut |_| {}, &AtomicBool::new(false))
-        .expect("import");
+    let options = Options {
+        kind: Kind::Contacts,
+        preset: None,
+    };
+    import_file(
+        &mut ws,
+        &dir.join(format!("{kind}.csv")),
+        &options,
+        &mut |_| {},
+        &AtomicBool::new(false),
+    )
+    .expect("import");
     let mut truth_of: HashMap<String, String> = HashMap::new();
     let mut reader = csv::Reader::from_path(dir.join(format!("{kind}.truth.csv"))).expect("truth");
     for rec in reader.records() {
@@ -61,11 +78,25 @@ fn evaluate(dir: &Path, kind: &str) {
     }
     let started = Instant::now();
     let table = Table::load(ws.conn()).expect("load");
-    let found = find_in(&table, &HashSet::new(), &AtomicBool::new(false), &mut |_| {}).expect("scan");
+    let found = find_in(
+        &table,
+        &HashSet::new(),
+        &AtomicBool::new(false),
+        &mut |_| {},
+    )
+    .expect("scan");
     let elapsed = started.elapsed();
-    let row_of: HashMap<i64, usize> = table.ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+    let row_of: HashMap<i64, usize> = table
+        .ids
+        .iter()
+        .enumerate()
+        .map(|(i, &id)| (id, i))
+        .collect();
     let mut entity_rows: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut stmt = ws.conn().prepare("SELECT id, external_id FROM contacts").expect("sql");
+    let mut stmt = ws
+        .conn()
+        .prepare("SELECT id, external_id FROM contacts")
+        .expect("sql");
     let rows = stmt
         .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
         .expect("query");
@@ -83,7 +114,12 @@ fn evaluate(dir: &Path, kind: &str) {
         .pairs
         .iter()
         .filter(|p| p.score >= LIKELY)
-        .map(|p| (row_of[&p.a].min(row_of[&p.b]), row_of[&p.a].max(row_of[&p.b])))
+        .map(|p| {
+            (
+                row_of[&p.a].min(row_of[&p.b]),
+                row_of[&p.a].max(row_of[&p.b]),
+            )
+        })
         .collect();
     let groups: Vec<Vec<usize>> = found
         .clusters
@@ -94,9 +130,20 @@ fn evaluate(dir: &Path, kind: &str) {
     let (cp, cr, cf) = prf(&pairs_of(&groups), &truth);
     let norm = |g: &Vec<usize>| g.iter().copied().collect::<BTreeSet<usize>>();
     let true_set: HashSet<BTreeSet<usize>> = true_groups.iter().map(norm).collect();
-    let exact = groups.iter().filter(|g| true_set.contains(&norm(g))).count() as f64;
-    let gp = if groups.is_empty() { 1.0 } else { exact / groups.len() as f64 };
-    let gr = if true_groups.is_empty() { 1.0 } else { exact / true_groups.len() as f64 };
+    let exact = groups
+        .iter()
+        .filter(|g| true_set.contains(&norm(g)))
+        .count() as f64;
+    let gp = if groups.is_empty() {
+        1.0
+    } else {
+        exact / groups.len() as f64
+    };
+    let gr = if true_groups.is_empty() {
+        1.0
+    } else {
+        exact / true_groups.len() as f64
+    };
     println!(
         "{kind:<8} {:>6} recs {:>6} true pairs | pairwise P {pp:.3} R {pr:.3} F1 {pf:.3} | clusters-as-pairs P {cp:.3} R {cr:.3} F1 {cf:.3} | exact groups P {gp:.3} R {gr:.3} F1 {:.3} | lost to blocking {lost} ({:.2}%) | {} candidates | scan {:.2} s",
         table.len(),
@@ -115,7 +162,11 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| std::env::temp_dir().join("listwarden-dedupe-quality"));
     let gen = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/dedupe_quality/gen.py");
-    let status = Command::new("python3").arg(gen).arg(&dir).status().expect("python3");
+    let status = Command::new("python3")
+        .arg(gen)
+        .arg(&dir)
+        .status()
+        .expect("python3");
     assert!(status.success(), "generator failed");
     for kind in ["persons", "messy", "b2b"] {
         evaluate(&dir, kind);

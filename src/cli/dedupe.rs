@@ -88,7 +88,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             let mut ws = ctx.open()?;
             let (ia, ib) = (resolve(ws.conn(), &a)?, resolve(ws.conn(), &b)?);
             pairs::mark_not_duplicate(&mut ws, ia, ib)?;
-            println!("Remembered: {} and {} are not duplicates.", inert(&a), inert(&b));
+            println!(
+                "Remembered: {} and {} are not duplicates.",
+                inert(&a),
+                inert(&b)
+            );
             Ok(())
         }
     }
@@ -176,7 +180,11 @@ fn run_merge(ctx: &Context, a: &str, b: &str, auto: bool) -> anyhow::Result<()> 
     let mut ws = ctx.open()?;
     let ia = resolve(ws.conn(), a)?;
     let ib = resolve(ws.conn(), b)?;
-    let rule = if auto { Survivor::MostComplete } else { Survivor::Chosen };
+    let rule = if auto {
+        Survivor::MostComplete
+    } else {
+        Survivor::Chosen
+    };
     let m = merge::merge(&mut ws, ia, ib, rule)?;
     println!(
         "Merged contact #{} into #{} (merge {}).",

@@ -10,6 +10,7 @@
 //! - the first 4 letters of the last name + first 2 of the first name (typos that change
 //!   the sound);
 //! - date of birth + either initial (both names mistyped);
+//! - city + the sound of either name (one of the names missing);
 //! - postcode + last-name prefix; street + last initial; company + last-name sound;
 //! - a personal identifier (SSN, customer number…).
 //!
@@ -67,7 +68,11 @@ impl Sounds {
 
     fn get(&self, table: &Table, row: usize, field: Field) -> &str {
         let sym = table.sym(row, field);
-        let codes = if field == Field::First { &self.first } else { &self.last };
+        let codes = if field == Field::First {
+            &self.first
+        } else {
+            &self.last
+        };
         if sym == MISSING {
             ""
         } else {
@@ -93,7 +98,10 @@ fn keys(table: &Table, sounds: &Sounds, row: usize, out: &mut Vec<u64>) {
         let tail = &phone[phone.len().saturating_sub(8)..];
         out.push(hash(3, &[tail]));
     }
-    let (sf, sl) = (sounds.get(table, row, Field::First), sounds.get(table, row, Field::Last));
+    let (sf, sl) = (
+        sounds.get(table, row, Field::First),
+        sounds.get(table, row, Field::Last),
+    );
     let canon = canonical(first);
     if !last.is_empty() {
         out.push(hash(4, &[sl, initial(first)]));
@@ -109,6 +117,15 @@ fn keys(table: &Table, sounds: &Sounds, row: usize, out: &mut Vec<u64>) {
     if !dob.is_empty() {
         out.push(hash(6, &[dob, initial(first)]));
         out.push(hash(7, &[dob, initial(last)]));
+    }
+    let city = key(Field::City);
+    if !city.is_empty() {
+        if !sl.is_empty() {
+            out.push(hash(12, &[city, sl]));
+        }
+        if !sf.is_empty() {
+            out.push(hash(13, &[city, sf]));
+        }
     }
     let postcode = key(Field::Postcode);
     if !postcode.is_empty() && !last.is_empty() {
@@ -234,10 +251,13 @@ mod tests {
 
     #[test]
     fn huge_blocks_are_windowed_not_squared() {
-        let people: Vec<(String, String)> =
-            (0..1000).map(|i| ("John".to_string(), format!("Smith{i:04}"))).collect();
-        let refs: Vec<(&str, &str, &str)> =
-            people.iter().map(|(f, l)| (f.as_str(), l.as_str(), "")).collect();
+        let people: Vec<(String, String)> = (0..1000)
+            .map(|i| ("John".to_string(), format!("Smith{i:04}")))
+            .collect();
+        let refs: Vec<(&str, &str, &str)> = people
+            .iter()
+            .map(|(f, l)| (f.as_str(), l.as_str(), ""))
+            .collect();
         let t = table(&refs);
         let n = candidates(&t).len();
         assert!(n < 1000 * 4 * WINDOW, "{n} candidates");

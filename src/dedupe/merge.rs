@@ -136,9 +136,11 @@ fn contact_columns(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 /// One contact row as column → value.
 fn contact_row(conn: &Connection, cols: &[String], id: i64) -> Result<Vec<Value>, DedupeError> {
     let sql = format!("SELECT {} FROM contacts WHERE id = ?1", cols.join(", "));
-    conn.query_row(&sql, [id], |r| (0..cols.len()).map(|i| r.get::<_, Value>(i)).collect())
-        .optional()?
-        .ok_or_else(|| DedupeError::UnknownContact(format!("#{id}")))
+    conn.query_row(&sql, [id], |r| {
+        (0..cols.len()).map(|i| r.get::<_, Value>(i)).collect()
+    })
+    .optional()?
+    .ok_or_else(|| DedupeError::UnknownContact(format!("#{id}")))
 }
 
 fn ids(conn: &Connection, sql: &str, id: i64) -> rusqlite::Result<Vec<i64>> {
@@ -196,14 +198,18 @@ pub fn merge_in(
     let row_b = contact_row(tx, &cols, b)?;
     for (id, row) in [(a, &row_a), (b, &row_b)] {
         if col("merged_into").is_some_and(|i| !is_empty(&row[i])) {
-            return Err(DedupeError::UnknownContact(format!("#{id} (already merged)")));
+            return Err(DedupeError::UnknownContact(format!(
+                "#{id} (already merged)"
+            )));
         }
     }
     let a_survives = match rule {
         Survivor::Chosen => true,
         Survivor::MostComplete => {
             let key = |row: &[Value], id: i64| {
-                let updated = col("updated_at").and_then(|i| as_f64(&row[i])).unwrap_or(0.0);
+                let updated = col("updated_at")
+                    .and_then(|i| as_f64(&row[i]))
+                    .unwrap_or(0.0);
                 (completeness(row, &cols), updated as i64, -id)
             };
             key(&row_a, a) >= key(&row_b, b)
@@ -286,37 +292,74 @@ pub fn merge_in(
     }
     for (name, value) in &updates {
         if let Some(i) = col(name) {
-            image.survivor_fields.insert(name.clone(), to_json(&srow[i]));
+            image
+                .survivor_fields
+                .insert(name.clone(), to_json(&srow[i]));
         }
-        tx.execute(&format!("UPDATE contacts SET {name} = ?1 WHERE id = ?2"), params![value, s])?;
+        tx.execute(
+            &format!("UPDATE contacts SET {name} = ?1 WHERE id = ?2"),
+            params![value, s],
+        )?;
     }
 
     // Rows that move.
     image.keys = {
-        let mut stmt = tx.prepare("SELECT key FROM contact_keys WHERE contact_id = ?1 ORDER BY key")?;
-        let keys = stmt.query_map([x], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let mut stmt =
+            tx.prepare("SELECT key FROM contact_keys WHERE contact_id = ?1 ORDER BY key")?;
+        let keys = stmt
+            .query_map([x], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         keys
     };
-    tx.execute("UPDATE contact_keys SET contact_id = ?1 WHERE contact_id = ?2", [s, x])?;
-    image.source_records = ids(tx, "SELECT id FROM source_records WHERE contact_id = ?1 ORDER BY id", x)?;
-    tx.execute("UPDATE source_records SET contact_id = ?1 WHERE contact_id = ?2", [s, x])?;
-    let events_before = ids(tx, "SELECT id FROM events WHERE contact_id = ?1 ORDER BY id", x)?;
+    tx.execute(
+        "UPDATE contact_keys SET contact_id = ?1 WHERE contact_id = ?2",
+        [s, x],
+    )?;
+    image.source_records = ids(
+        tx,
+        "SELECT id FROM source_records WHERE contact_id = ?1 ORDER BY id",
+        x,
+    )?;
+    tx.execute(
+        "UPDATE source_records SET contact_id = ?1 WHERE contact_id = ?2",
+        [s, x],
+    )?;
+    let events_before = ids(
+        tx,
+        "SELECT id FROM events WHERE contact_id = ?1 ORDER BY id",
+        x,
+    )?;
     // An event both records already carry stays with the absorbed one (the unique index
     // forbids a second copy), so nothing is double counted and nothing is lost.
-    tx.execute("UPDATE OR IGNORE events SET contact_id = ?1 WHERE contact_id = ?2", [s, x])?;
-    let events_left = ids(tx, "SELECT id FROM events WHERE contact_id = ?1 ORDER BY id", x)?;
-    image.events = events_before.into_iter().filter(|e| !events_left.contains(e)).collect();
+    tx.execute(
+        "UPDATE OR IGNORE events SET contact_id = ?1 WHERE contact_id = ?2",
+        [s, x],
+    )?;
+    let events_left = ids(
+        tx,
+        "SELECT id FROM events WHERE contact_id = ?1 ORDER BY id",
+        x,
+    )?;
+    image.events = events_before
+        .into_iter()
+        .filter(|e| !events_left.contains(e))
+        .collect();
     image.tags_added = {
         let mut stmt = tx.prepare(
             "SELECT tag_id FROM contact_tags WHERE contact_id = ?1
              AND tag_id NOT IN (SELECT tag_id FROM contact_tags WHERE contact_id = ?2)
              ORDER BY tag_id",
         )?;
-        let tags = stmt.query_map([x, s], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let tags = stmt
+            .query_map([x, s], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         tags
     };
     for tag in &image.tags_added {
-        tx.execute("INSERT INTO contact_tags (contact_id, tag_id) VALUES (?1, ?2)", [s, *tag])?;
+        tx.execute(
+            "INSERT INTO contact_tags (contact_id, tag_id) VALUES (?1, ?2)",
+            [s, *tag],
+        )?;
     }
     let custom: Vec<(i64, String, Option<String>, String)> = {
         let mut stmt = tx.prepare(
@@ -345,12 +388,23 @@ pub fn merge_in(
             Some(_) => {}
         }
     }
-    image.alternates_moved =
-        ids(tx, "SELECT id FROM contact_alternates WHERE contact_id = ?1 ORDER BY id", x)?;
-    tx.execute("UPDATE OR IGNORE contact_alternates SET contact_id = ?1 WHERE contact_id = ?2", [s, x])?;
-    let alternates_left =
-        ids(tx, "SELECT id FROM contact_alternates WHERE contact_id = ?1 ORDER BY id", x)?;
-    image.alternates_moved.retain(|id| !alternates_left.contains(id));
+    image.alternates_moved = ids(
+        tx,
+        "SELECT id FROM contact_alternates WHERE contact_id = ?1 ORDER BY id",
+        x,
+    )?;
+    tx.execute(
+        "UPDATE OR IGNORE contact_alternates SET contact_id = ?1 WHERE contact_id = ?2",
+        [s, x],
+    )?;
+    let alternates_left = ids(
+        tx,
+        "SELECT id FROM contact_alternates WHERE contact_id = ?1 ORDER BY id",
+        x,
+    )?;
+    image
+        .alternates_moved
+        .retain(|id| !alternates_left.contains(id));
     for (field, value) in &alternates {
         let n = tx.execute(
             "INSERT OR IGNORE INTO contact_alternates (contact_id, field, value, from_contact, merge_id)
@@ -361,8 +415,15 @@ pub fn merge_in(
             image.alternates_added.push(tx.last_insert_rowid());
         }
     }
-    image.repointed = ids(tx, "SELECT id FROM contacts WHERE merged_into = ?1 ORDER BY id", x)?;
-    tx.execute("UPDATE contacts SET merged_into = ?1 WHERE merged_into = ?2", [s, x])?;
+    image.repointed = ids(
+        tx,
+        "SELECT id FROM contacts WHERE merged_into = ?1 ORDER BY id",
+        x,
+    )?;
+    tx.execute(
+        "UPDATE contacts SET merged_into = ?1 WHERE merged_into = ?2",
+        [s, x],
+    )?;
     tx.execute("UPDATE contacts SET merged_into = ?1 WHERE id = ?2", [s, x])?;
 
     let payload = serde_json::to_value(&image)?;
@@ -434,15 +495,17 @@ pub fn unmerge(ws: &mut Workspace, merge_id: i64) -> Result<Unmerged, DedupeErro
         if undone.is_some() {
             return Err(DedupeError::AlreadyUndone(merge_id));
         }
-        let later: Option<i64> = tx
-            .query_row(
-                "SELECT max(id) FROM dedupe_merges WHERE id > ?1 AND undone_at IS NULL
+        let later: Option<i64> = tx.query_row(
+            "SELECT max(id) FROM dedupe_merges WHERE id > ?1 AND undone_at IS NULL
                  AND (survivor_id IN (?2, ?3) OR absorbed_id IN (?2, ?3))",
-                params![merge_id, s, x],
-                |r| r.get(0),
-            )?;
+            params![merge_id, s, x],
+            |r| r.get(0),
+        )?;
         if let Some(later) = later {
-            return Err(DedupeError::LaterMerge { id: merge_id, later });
+            return Err(DedupeError::LaterMerge {
+                id: merge_id,
+                later,
+            });
         }
         let image: BeforeImage =
             serde_json::from_str(&image).map_err(|e| DedupeError::BadImage {
@@ -463,31 +526,69 @@ pub fn unmerge(ws: &mut Workspace, merge_id: i64) -> Result<Unmerged, DedupeErro
             )?;
         }
         tx.execute("UPDATE contacts SET merged_into = NULL WHERE id = ?1", [x])?;
-        for_ids(tx, "UPDATE contacts SET merged_into = ?1 WHERE id IN ({})", &[x], &image.repointed)?;
+        for_ids(
+            tx,
+            "UPDATE contacts SET merged_into = ?1 WHERE id IN ({})",
+            &[x],
+            &image.repointed,
+        )?;
         for key in &image.keys {
             tx.execute(
                 "UPDATE contact_keys SET contact_id = ?1 WHERE key = ?2",
                 params![x, key],
             )?;
         }
-        for_ids(tx, "UPDATE source_records SET contact_id = ?1 WHERE id IN ({})", &[x], &image.source_records)?;
-        for_ids(tx, "UPDATE events SET contact_id = ?1 WHERE id IN ({})", &[x], &image.events)?;
-        for_ids(tx, "DELETE FROM contact_tags WHERE contact_id = ?1 AND tag_id IN ({})", &[s], &image.tags_added)?;
+        for_ids(
+            tx,
+            "UPDATE source_records SET contact_id = ?1 WHERE id IN ({})",
+            &[x],
+            &image.source_records,
+        )?;
+        for_ids(
+            tx,
+            "UPDATE events SET contact_id = ?1 WHERE id IN ({})",
+            &[x],
+            &image.events,
+        )?;
+        for_ids(
+            tx,
+            "DELETE FROM contact_tags WHERE contact_id = ?1 AND tag_id IN ({})",
+            &[s],
+            &image.tags_added,
+        )?;
         for_ids(
             tx,
             "DELETE FROM contact_custom_values WHERE contact_id = ?1 AND field_id IN ({})",
             &[s],
             &image.custom_added,
         )?;
-        for_ids(tx, "DELETE FROM contact_alternates WHERE merge_id = ?1 AND id IN ({})", &[merge_id], &image.alternates_added)?;
-        for_ids(tx, "UPDATE contact_alternates SET contact_id = ?1 WHERE id IN ({})", &[x], &image.alternates_moved)?;
-        tx.execute("UPDATE dedupe_merges SET undone_at = ?1 WHERE id = ?2", [at, merge_id])?;
+        for_ids(
+            tx,
+            "DELETE FROM contact_alternates WHERE merge_id = ?1 AND id IN ({})",
+            &[merge_id],
+            &image.alternates_added,
+        )?;
+        for_ids(
+            tx,
+            "UPDATE contact_alternates SET contact_id = ?1 WHERE id IN ({})",
+            &[x],
+            &image.alternates_moved,
+        )?;
+        tx.execute(
+            "UPDATE dedupe_merges SET undone_at = ?1 WHERE id = ?2",
+            [at, merge_id],
+        )?;
         let undo_id = append_log(
             tx,
             &user,
             at,
-            &LogEntry::new("unmerge", format!("unmerged contact {x} from {s} (merge {merge_id})"))
-                .with_details(serde_json::json!({ "merge_id": merge_id, "survivor": s, "restored": x })),
+            &LogEntry::new(
+                "unmerge",
+                format!("unmerged contact {x} from {s} (merge {merge_id})"),
+            )
+            .with_details(
+                serde_json::json!({ "merge_id": merge_id, "survivor": s, "restored": x }),
+            ),
         )?;
         tx.execute(
             "UPDATE maintenance_log SET undone_by = ?1 WHERE id = ?2",
@@ -541,4 +642,268 @@ pub fn merge_exact_email(ws: &mut Workspace) -> Result<Vec<Merged>, DedupeError>
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::OpenOptions;
+    use proptest::prelude::*;
+
+    /// Every row of every table a user can see, as text, sorted per table.
+    fn dump(conn: &Connection) -> Vec<(String, Vec<String>)> {
+        [
+            "contacts",
+            "contact_keys",
+            "source_records",
+            "events",
+            "contact_tags",
+            "contact_custom_values",
+            "contact_alternates",
+            "dedupe_pairs",
+            "dedupe_decisions",
+        ]
+        .iter()
+        .map(|table| {
+            let mut stmt = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
+            let n = stmt.column_count();
+            let mut rows: Vec<String> = stmt
+                .query_map([], |r| {
+                    Ok((0..n)
+                        .map(|i| format!("{:?}", r.get::<_, Value>(i).unwrap()))
+                        .collect::<Vec<_>>()
+                        .join("|"))
+                })
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            rows.sort();
+            (table.to_string(), rows)
+        })
+        .collect()
+    }
+
+    #[derive(Debug, Clone)]
+    struct Side {
+        email: Option<String>,
+        first: Option<String>,
+        phone: Option<String>,
+        status: &'static str,
+        opens: Option<i64>,
+        tags: Vec<i64>,
+        events: Vec<i64>,
+        custom: Option<String>,
+    }
+
+    fn side() -> impl Strategy<Value = Side> {
+        (
+            proptest::option::of("[a-c]{1,3}@x\\.org"),
+            proptest::option::of("[A-C][a-c]{0,3}"),
+            proptest::option::of("\\+4930[0-9]{3}"),
+            prop::sample::select(vec!["subscribed", "unsubscribed", "bounced", "pending"]),
+            proptest::option::of(0i64..50),
+            prop::collection::vec(1i64..4, 0..3),
+            prop::collection::vec(0i64..4, 0..3),
+            proptest::option::of("[a-c]{1,2}"),
+        )
+            .prop_map(
+                |(email, first, phone, status, opens, tags, events, custom)| Side {
+                    email,
+                    first,
+                    phone,
+                    status,
+                    opens,
+                    tags,
+                    events,
+                    custom,
+                },
+            )
+    }
+
+    fn insert(conn: &Connection, id: i64, s: &Side) {
+        conn.execute(
+            "INSERT INTO contacts (id, external_id, email, email_norm, first_name, phone, status,
+                 open_count, source, first_seen_at, updated_at)
+             VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, 'generic', ?1, ?1)",
+            params![
+                id,
+                format!("x{id}"),
+                s.email,
+                s.first,
+                s.phone,
+                s.status,
+                s.opens
+            ],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO contact_keys (key, contact_id) VALUES (?1, ?2)",
+            params![format!("ext:generic:x{id}"), id],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO source_records (import_id, contact_id, row_number, raw, row_hash)
+             VALUES (1, ?1, ?1, '[]', 'h')",
+            [id],
+        )
+        .unwrap();
+        for tag in &s.tags {
+            conn.execute(
+                "INSERT OR IGNORE INTO contact_tags (contact_id, tag_id) VALUES (?1, ?2)",
+                [id, *tag],
+            )
+            .unwrap();
+        }
+        for at in &s.events {
+            conn.execute(
+                "INSERT OR IGNORE INTO events (contact_id, type, occurred_at, import_id)
+                 VALUES (?1, 'open', ?2, 1)",
+                [id, *at],
+            )
+            .unwrap();
+        }
+        if let Some(v) = &s.custom {
+            conn.execute(
+                "INSERT INTO contact_custom_values (contact_id, field_id, value) VALUES (?1, 1, ?2)",
+                params![id, v],
+            )
+            .unwrap();
+        }
+    }
+
+    fn workspace(a: &Side, b: &Side) -> (tempfile::TempDir, Workspace) {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::open(&dir.path().join("w.db"), &OpenOptions::default()).unwrap();
+        let conn = ws.conn();
+        conn.execute_batch(
+            "INSERT INTO imports (id, path, content_hash, kind, preset, encoding, delimiter,
+                 headers, started_at, os_user) VALUES (1, 'f', 'h', 'contacts', 'generic',
+                 'utf-8', ',', '[]', 0, 'u');
+             INSERT INTO tags (id, name) VALUES (1, 'vip'), (2, 'shop'), (3, 'news');
+             INSERT INTO custom_fields (id, name, type) VALUES (1, 'Industry', 'text');",
+        )
+        .unwrap();
+        insert(conn, 1, a);
+        insert(conn, 2, b);
+        (dir, ws)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn merge_then_unmerge_is_the_identity(a in side(), b in side(), auto in any::<bool>()) {
+            let (_dir, mut ws) = workspace(&a, &b);
+            let before = dump(ws.conn());
+            let rule = if auto { Survivor::MostComplete } else { Survivor::Chosen };
+            let m = merge(&mut ws, 1, 2, rule).unwrap();
+            prop_assert_ne!(dump(ws.conn()), before.clone());
+            unmerge(&mut ws, m.merge_id).unwrap();
+            prop_assert_eq!(dump(ws.conn()), before);
+        }
+
+        #[test]
+        fn the_survivor_takes_the_most_restrictive_status(a in side(), b in side()) {
+            let (_dir, mut ws) = workspace(&a, &b);
+            let m = merge(&mut ws, 1, 2, Survivor::Chosen).unwrap();
+            let status: String = ws.conn().query_row(
+                "SELECT status FROM contacts WHERE id = ?1", [m.survivor], |r| r.get(0)).unwrap();
+            let expect = Status::parse(a.status).unwrap().most_restrictive(Status::parse(b.status).unwrap());
+            prop_assert_eq!(status, expect.as_str());
+        }
+    }
+
+    #[test]
+    fn nothing_is_lost_in_a_merge() {
+        let a = Side {
+            email: Some("ann@x.org".into()),
+            first: None,
+            phone: Some("+4930111".into()),
+            status: "subscribed",
+            opens: Some(3),
+            tags: vec![1],
+            events: vec![1, 2],
+            custom: Some("Retail".into()),
+        };
+        let b = Side {
+            email: Some("ann.private@x.org".into()),
+            first: Some("Ann".into()),
+            phone: None,
+            status: "unsubscribed",
+            opens: Some(9),
+            tags: vec![2],
+            events: vec![2, 3],
+            custom: Some("Food".into()),
+        };
+        let (_dir, mut ws) = workspace(&a, &b);
+        let m = merge(&mut ws, 1, 2, Survivor::Chosen).unwrap();
+        let conn = ws.conn();
+        let q = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(q("SELECT count(*) FROM contacts WHERE id = 1 AND first_name = 'Ann' AND status = 'unsubscribed' AND open_count = 9"), 1);
+        assert_eq!(
+            q("SELECT count(*) FROM contacts WHERE id = 2 AND merged_into = 1"),
+            1
+        );
+        assert_eq!(q("SELECT count(*) FROM contact_alternates WHERE contact_id = 1 AND field = 'email' AND value = 'ann.private@x.org'"), 1);
+        assert_eq!(q("SELECT count(*) FROM contact_alternates WHERE field = 'custom:Industry' AND value = 'Food'"), 1);
+        assert_eq!(
+            q("SELECT count(*) FROM contact_tags WHERE contact_id = 1"),
+            2
+        );
+        assert_eq!(
+            q("SELECT count(*) FROM contact_keys WHERE contact_id = 1"),
+            2
+        );
+        assert_eq!(
+            q("SELECT count(*) FROM source_records WHERE contact_id = 1"),
+            2
+        );
+        // The open at t=2 both carried stays once on each side; the rest moved.
+        assert_eq!(q("SELECT count(*) FROM events WHERE contact_id = 1"), 3);
+        assert_eq!(q("SELECT count(*) FROM events"), 4);
+        let undo: String = conn
+            .query_row(
+                "SELECT undo FROM maintenance_log WHERE kind = 'merge'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(
+            undo.contains(&format!("\"unmerge\":{}", m.merge_id)),
+            "{undo}"
+        );
+        assert_eq!(q("SELECT count(*) FROM maintenance_log"), 1);
+    }
+
+    #[test]
+    fn an_unmerge_waits_for_later_merges_and_happens_once() {
+        let s = Side {
+            email: None,
+            first: None,
+            phone: None,
+            status: "subscribed",
+            opens: None,
+            tags: vec![],
+            events: vec![],
+            custom: None,
+        };
+        let (_dir, mut ws) = workspace(&s, &s);
+        insert(ws.conn(), 3, &s);
+        let first = merge(&mut ws, 1, 2, Survivor::Chosen).unwrap();
+        let second = merge(&mut ws, 1, 3, Survivor::Chosen).unwrap();
+        assert!(matches!(
+            unmerge(&mut ws, first.merge_id),
+            Err(DedupeError::LaterMerge { .. })
+        ));
+        unmerge(&mut ws, second.merge_id).unwrap();
+        unmerge(&mut ws, first.merge_id).unwrap();
+        assert!(matches!(
+            unmerge(&mut ws, first.merge_id),
+            Err(DedupeError::AlreadyUndone(_))
+        ));
+        assert!(matches!(
+            unmerge(&mut ws, 99),
+            Err(DedupeError::UnknownMerge(99))
+        ));
+    }
 }

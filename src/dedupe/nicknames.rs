@@ -336,7 +336,10 @@ mod tests {
         assert_eq!(canonical("hans"), canonical("johannes"));
         assert_eq!(canonical("pepe"), canonical("jose"));
         assert_eq!(canonical("zoe"), "zoe");
-        assert_eq!(canonical(&fold_name("Mikael")), canonical(&fold_name("Michael")));
+        assert_eq!(
+            canonical(&fold_name("Mikael")),
+            canonical(&fold_name("Michael"))
+        );
     }
 
     #[test]

@@ -104,7 +104,11 @@ pub fn resolve(conn: &Connection, name: &str) -> Result<i64, DedupeError> {
 fn live(conn: &Connection, mut id: i64) -> rusqlite::Result<Option<i64>> {
     for _ in 0..64 {
         let next: Option<Option<i64>> = conn
-            .query_row("SELECT merged_into FROM contacts WHERE id = ?1", [id], |r| r.get(0))
+            .query_row(
+                "SELECT merged_into FROM contacts WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
             .optional()?;
         match next {
             None => return Ok(None),

@@ -128,7 +128,12 @@ fn forbidden_rows(conn: &Connection, table: &Table) -> rusqlite::Result<HashSet<
     if ids.is_empty() {
         return Ok(HashSet::new());
     }
-    let row_of: HashMap<i64, usize> = table.ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+    let row_of: HashMap<i64, usize> = table
+        .ids
+        .iter()
+        .enumerate()
+        .map(|(i, &id)| (id, i))
+        .collect();
     Ok(ids
         .into_iter()
         .filter_map(|(a, b)| {
@@ -144,7 +149,11 @@ pub fn find(
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Found, DedupeError> {
-    progress(Progress { phase: "loading", done: 0, total: 0 });
+    progress(Progress {
+        phase: "loading",
+        done: 0,
+        total: 0,
+    });
     let table = Table::load(conn)?;
     let forbidden = forbidden_rows(conn, &table)?;
     find_in(&table, &forbidden, cancel, progress)
@@ -157,14 +166,22 @@ pub fn find_in(
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Found, DedupeError> {
-    progress(Progress { phase: "blocking", done: 0, total: table.len() });
+    progress(Progress {
+        phase: "blocking",
+        done: 0,
+        total: table.len(),
+    });
     let cands = candidates(table);
     if cancel.load(Ordering::Relaxed) {
         return Err(DedupeError::Cancelled);
     }
     let mut scored = score_all(table, &cands, cancel, progress)?;
     scored.retain(|(a, b, _)| !forbidden.contains(&(*a, *b)));
-    progress(Progress { phase: "clustering", done: 0, total: scored.len() });
+    progress(Progress {
+        phase: "clustering",
+        done: 0,
+        total: scored.len(),
+    });
     let known: HashMap<(usize, usize), f32> =
         scored.iter().map(|(a, b, s)| ((*a, *b), s.score)).collect();
     let likely: Vec<(usize, usize, f32)> = scored
@@ -188,12 +205,20 @@ pub fn find_in(
                 a: ia.min(ib),
                 b: ia.max(ib),
                 score: s.score,
-                cluster: if ca.is_some() && ca == cb { ca.copied() } else { None },
+                cluster: if ca.is_some() && ca == cb {
+                    ca.copied()
+                } else {
+                    None
+                },
                 reasons: s.reasons,
             }
         })
         .collect();
-    pairs.sort_by(|x, y| y.score.total_cmp(&x.score).then((x.a, x.b).cmp(&(y.a, y.b))));
+    pairs.sort_by(|x, y| {
+        y.score
+            .total_cmp(&x.score)
+            .then((x.a, x.b).cmp(&(y.a, y.b)))
+    });
     Ok(Found {
         contacts: table.len(),
         candidates: cands.len(),
@@ -215,7 +240,11 @@ pub fn scan(
     let started = Instant::now();
     let started_at = ws.clock().now_ts();
     let found = find(ws.conn(), cancel, progress)?;
-    progress(Progress { phase: "saving", done: 0, total: found.pairs.len() });
+    progress(Progress {
+        phase: "saving",
+        done: 0,
+        total: found.pairs.len(),
+    });
     let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let mut summary = Summary {
         scan_id: 0,
@@ -273,8 +302,10 @@ pub fn scan(
                     summary.likely_pairs, summary.possible_pairs, summary.clusters
                 ),
             )
-            .with_details(serde_json::json!({ "scan_id": scan_id, "contacts": summary.contacts,
-                "candidates": summary.candidates })),
+            .with_details(
+                serde_json::json!({ "scan_id": scan_id, "contacts": summary.contacts,
+                "candidates": summary.candidates }),
+            ),
         )?;
         Ok(scan_id)
     })?;

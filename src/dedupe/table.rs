@@ -142,20 +142,31 @@ impl Table {
                 row[field as usize] = self.columns[field as usize].intern(&key);
             }
         };
-        put(Field::Email, c.email_norm.as_deref().map(mailbox_key));
-        put(Field::First, c.first_name.as_deref().map(fold_name));
-        put(Field::Last, c.last_name.as_deref().map(fold_name));
+        let email = c.email_norm.as_deref().map(mailbox_key);
+        let (first, last) = names_with_email(
+            c.first_name.as_deref().map(fold_name),
+            c.last_name.as_deref().map(fold_name),
+            email.as_deref(),
+        );
+        put(Field::Email, email);
+        put(Field::First, first);
+        put(Field::Last, last);
         put(Field::Company, c.company.as_deref().map(company_key));
         put(Field::Title, c.job_title.as_deref().map(fold_name));
         put(
             Field::Phone,
-            c.phone.as_deref().map(|p| phone_key(p, c.country.as_deref())),
+            c.phone
+                .as_deref()
+                .map(|p| phone_key(p, c.country.as_deref())),
         );
         put(Field::Street, c.street.as_deref().map(street_key));
         put(Field::City, c.city.as_deref().map(fold_name));
         put(Field::Postcode, c.postcode.as_deref().map(fold_name));
         put(Field::Country, c.country.as_deref().map(fold_name));
-        put(Field::Dob, c.date_of_birth.as_deref().map(|d| d.trim().to_string()));
+        put(
+            Field::Dob,
+            c.date_of_birth.as_deref().map(|d| d.trim().to_string()),
+        );
         put(Field::OtherId, c.other_id.as_deref().map(fold_name));
         self.ids.push(c.id);
         self.cells.push(row);
@@ -226,6 +237,47 @@ impl Default for Table {
     }
 }
 
+/// Fills a missing first or last name from an address of the form `first.last@`
+/// (digits ignored) when the name that is present agrees with it: sign-up forms often
+/// keep the address and drop the name, and "carlos.seidel33@" with last name "Seidel"
+/// says who Carlos is.
+fn names_with_email(
+    first: Option<String>,
+    last: Option<String>,
+    email: Option<&str>,
+) -> (Option<String>, Option<String>) {
+    let filled = |v: &Option<String>| v.as_ref().is_some_and(|s| !s.is_empty());
+    if filled(&first) && filled(&last) {
+        return (first, last);
+    }
+    let Some(local) = email.and_then(|e| e.rsplit_once('@')).map(|(l, _)| l) else {
+        return (first, last);
+    };
+    let parts: Vec<String> = local
+        .split(['.', '_', '-'])
+        .map(|p| {
+            p.chars()
+                .filter(char::is_ascii_alphabetic)
+                .collect::<String>()
+        })
+        .collect();
+    let [p1, p2] = parts.as_slice() else {
+        return (first, last);
+    };
+    if p1.len() < 2 || p2.len() < 2 {
+        return (first, last);
+    }
+    let agrees = |name: &Option<String>, part: &str| {
+        name.as_ref()
+            .is_some_and(|n| strsim::jaro_winkler(n, &fold_name(part)) >= 0.9)
+    };
+    match (filled(&first), filled(&last)) {
+        (false, true) if agrees(&last, p2) => (Some(fold_name(p1)), last),
+        (true, false) if agrees(&first, p1) => (first, Some(fold_name(p2))),
+        _ => (first, last),
+    }
+}
+
 /// The phone key: E.164 when the number can be read (with the contact's country), else
 /// its digits, so "+49 30 1234567" and "030 1234567" in Germany agree.
 pub fn phone_key(raw: &str, country: Option<&str>) -> String {
@@ -249,10 +301,13 @@ fn load_other_ids(conn: &Connection) -> rusqlite::Result<HashMap<i64, String>> {
         "SELECT contact_id, value FROM contact_custom_values WHERE field_id = ?1 ORDER BY contact_id",
     )?;
     for field in fields {
-        let rows = stmt.query_map([field], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        let rows = stmt.query_map([field], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?;
         for row in rows {
             let (contact, value) = row?;
-            out.entry(contact).or_insert_with(|| format!("{field}:{value}"));
+            out.entry(contact)
+                .or_insert_with(|| format!("{field}:{value}"));
         }
     }
     Ok(out)
