@@ -14,6 +14,7 @@ pub mod features;
 pub mod merge;
 pub mod nicknames;
 pub mod pairs;
+pub mod review;
 
 pub mod scan;
 pub mod score;

@@ -169,3 +169,41 @@ pub fn mark_not_duplicate(ws: &mut Workspace, a: i64, b: i64) -> Result<(), Dedu
         Ok(())
     })
 }
+
+/// Undoes [`mark_not_duplicate`] for `pair`: forgets the decision and puts the pair back
+/// in the review list; one transaction, one log entry.
+pub fn forget_not_duplicate(ws: &mut Workspace, pair: &StoredPair) -> Result<(), DedupeError> {
+    let (a, b) = (pair.contact_a, pair.contact_b);
+    let user = ws.user().to_string();
+    let at = ws.clock().now_ts();
+    ws.write(|tx| -> Result<(), DedupeError> {
+        let (ka, kb) = (decision_key(tx, a)?, decision_key(tx, b)?);
+        let (ka, kb) = if ka <= kb { (ka, kb) } else { (kb, ka) };
+        tx.execute(
+            "DELETE FROM dedupe_decisions WHERE key_a = ?1 AND key_b = ?2",
+            params![ka, kb],
+        )?;
+        tx.execute(
+            "INSERT OR REPLACE INTO dedupe_pairs (contact_a, contact_b, score, cluster, reasons)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                a,
+                b,
+                pair.score,
+                pair.cluster,
+                serde_json::to_string(&pair.reasons)?
+            ],
+        )?;
+        append_log(
+            tx,
+            &user,
+            at,
+            &LogEntry::new(
+                "not_duplicate_undo",
+                format!("contacts {a} and {b} back in the duplicate review"),
+            )
+            .with_details(serde_json::json!({ "contact_a": a, "contact_b": b })),
+        )?;
+        Ok(())
+    })
+}
