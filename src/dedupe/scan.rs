@@ -2,7 +2,7 @@
 
 use super::block::{candidates, unpack};
 use super::cluster::clusters;
-use super::score::{reasons_text, score, Reason, LIKELY, POSSIBLE};
+use super::score::{score, Reason, LIKELY, POSSIBLE};
 use super::table::Table;
 use super::DedupeError;
 use crate::workspace::{append_log, LogEntry, Workspace};
@@ -310,9 +310,4 @@ pub fn scan(
         Ok(scan_id)
     })?;
     Ok(summary)
-}
-
-/// The one-line explanation of a pair (re-exported for callers that hold a [`Pair`]).
-pub fn explain(pair: &Pair) -> String {
-    reasons_text(&pair.reasons)
 }
