@@ -312,3 +312,41 @@ fn load_other_ids(conn: &Connection) -> rusqlite::Result<HashMap<i64, String>> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_name_is_read_from_a_first_dot_last_address() {
+        let f = |s: &str| Some(s.to_string());
+        assert_eq!(
+            names_with_email(None, f("seidel"), Some("carlos.seidel33@outlook.com")),
+            (f("carlos"), f("seidel"))
+        );
+        assert_eq!(
+            names_with_email(f("astrid"), None, Some("astrid.roth40@web.de")),
+            (f("astrid"), f("roth"))
+        );
+        // The address belongs to someone else: nothing is guessed.
+        assert_eq!(
+            names_with_email(None, f("keller"), Some("carlos.seidel@outlook.com")),
+            (None, f("keller"))
+        );
+        assert_eq!(names_with_email(None, None, Some("info@shop.de")), (None, None));
+    }
+
+    #[test]
+    fn values_are_interned_once_and_counted() {
+        let mut t = Table::new();
+        for city in ["Köln", "Koeln", "Bonn"] {
+            t.push(&RawContact {
+                city: Some(city.into()),
+                ..RawContact::default()
+            });
+        }
+        assert_eq!(t.sym(0, Field::City), t.sym(1, Field::City));
+        assert_eq!(t.column(Field::City).count(t.sym(0, Field::City)), 2);
+        assert_eq!(t.key(0, Field::Email), None);
+    }
+}
