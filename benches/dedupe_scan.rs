@@ -21,7 +21,10 @@ fn peak_rss_mib() -> Option<f64> {
 }
 
 fn main() {
-    let Some(path) = std::env::args().skip(1).find(|a| !a.starts_with('-')).map(PathBuf::from)
+    let Some(path) = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .map(PathBuf::from)
     else {
         eprintln!("usage: cargo bench --bench dedupe_scan -- WORKSPACE.db");
         return;

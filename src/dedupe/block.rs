@@ -20,8 +20,7 @@
 //! spellings next to each other.
 
 use super::nicknames::canonical;
-use super::score::phonetic;
-use super::table::{Field, Table, MISSING};
+use super::table::{Field, Table};
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
@@ -46,43 +45,8 @@ fn prefix(s: &str, n: usize) -> &str {
     &s[..end]
 }
 
-/// Phonetic codes per distinct first and last name, computed once per value.
-struct Sounds {
-    first: Vec<String>,
-    last: Vec<String>,
-}
-
-impl Sounds {
-    fn new(table: &Table) -> Self {
-        let codes = |field| {
-            let col = table.column(field);
-            (0..col.len())
-                .map(|sym| phonetic(col.get(sym as u32)))
-                .collect()
-        };
-        Sounds {
-            first: codes(Field::First),
-            last: codes(Field::Last),
-        }
-    }
-
-    fn get(&self, table: &Table, row: usize, field: Field) -> &str {
-        let sym = table.sym(row, field);
-        let codes = if field == Field::First {
-            &self.first
-        } else {
-            &self.last
-        };
-        if sym == MISSING {
-            ""
-        } else {
-            codes.get(sym as usize).map_or("", String::as_str)
-        }
-    }
-}
-
 /// The blocking keys of one row.
-fn keys(table: &Table, sounds: &Sounds, row: usize, out: &mut Vec<u64>) {
+fn keys(table: &Table, row: usize, out: &mut Vec<u64>) {
     let key = |field| table.key(row, field).unwrap_or_default();
     let (email, first, last) = (key(Field::Email), key(Field::First), key(Field::Last));
     if !email.is_empty() {
@@ -99,8 +63,8 @@ fn keys(table: &Table, sounds: &Sounds, row: usize, out: &mut Vec<u64>) {
         out.push(hash(3, &[tail]));
     }
     let (sf, sl) = (
-        sounds.get(table, row, Field::First),
-        sounds.get(table, row, Field::Last),
+        table.sound(row, Field::First),
+        table.sound(row, Field::Last),
     );
     let canon = canonical(first);
     if !last.is_empty() {
@@ -167,12 +131,11 @@ pub fn unpack(p: u64) -> (usize, usize) {
 
 /// Every distinct candidate pair of rows, packed (see [`unpack`]), sorted.
 pub fn candidates(table: &Table) -> Vec<u64> {
-    let sounds = Sounds::new(table);
     let mut entries: Vec<(u64, u32)> = Vec::with_capacity(table.len() * 10);
     let mut buf = Vec::new();
     for row in 0..table.len() {
         buf.clear();
-        keys(table, &sounds, row, &mut buf);
+        keys(table, row, &mut buf);
         buf.sort_unstable();
         buf.dedup();
         let Ok(r) = u32::try_from(row) else { break };

@@ -6,7 +6,7 @@
 //! only when *every* pair across them scores at least "possible" and is not marked "not a
 //! duplicate". Pairs blocking never produced are scored on the spot for that check.
 
-use super::score::{score, POSSIBLE};
+use super::score::{score_value, POSSIBLE};
 use super::table::Table;
 use std::collections::{HashMap, HashSet};
 
@@ -49,7 +49,7 @@ pub fn clusters(
                 let s = known
                     .get(&key)
                     .copied()
-                    .unwrap_or_else(|| score(table, key.0, key.1).score);
+                    .unwrap_or_else(|| score_value(table, key.0, key.1));
                 s >= POSSIBLE
             })
         });

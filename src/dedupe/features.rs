@@ -3,6 +3,7 @@
 
 use crate::text::date::parse_date;
 use chrono::Datelike;
+use rphonetic::{DoubleMetaphone, Encoder};
 
 /// A person or place name folded for comparison: transliterated to ASCII (deunicode:
 /// "Müller" → "muller", "Łukasz" → "lukasz", "Øre" → "ore"), lower-cased, punctuation
@@ -29,6 +30,12 @@ pub fn fold_name(s: &str) -> String {
         }
     }
     out
+}
+
+/// The Double Metaphone primary code of a folded name: "Meier", "Mayer" and "Maier"
+/// share one.
+pub fn phonetic(name: &str) -> String {
+    DoubleMetaphone::default().encode(name)
 }
 
 /// Legal-form and filler words that say nothing about which company it is.

@@ -2,7 +2,7 @@
 
 use super::block::{candidates, unpack};
 use super::cluster::clusters;
-use super::score::{score, Reason, LIKELY, POSSIBLE};
+use super::score::{score, score_value, Reason, LIKELY, POSSIBLE};
 use super::table::Table;
 use super::DedupeError;
 use crate::workspace::{append_log, LogEntry, Workspace};
@@ -88,9 +88,8 @@ fn score_all(
                             }
                         }
                         let (a, b) = unpack(p);
-                        let s = score(table, a, b);
-                        if s.score >= POSSIBLE {
-                            out.push((a, b, s));
+                        if score_value(table, a, b) >= POSSIBLE {
+                            out.push((a, b, score(table, a, b)));
                         }
                     }
                     Some(out)

@@ -29,7 +29,6 @@
 use super::features::{dob_key, is_free_mail};
 use super::nicknames::canonical;
 use super::table::{Field, Table, MISSING};
-use rphonetic::{DoubleMetaphone, Encoder};
 use serde::{Deserialize, Serialize};
 use strsim::{damerau_levenshtein, jaro_winkler};
 
@@ -65,9 +64,9 @@ impl Level {
 }
 
 /// One field's contribution to a pair's score.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Reason {
-    pub field: String,
+    pub field: Field,
     pub level: Level,
     pub weight: f32,
 }
@@ -77,16 +76,21 @@ pub struct Reason {
 pub struct Scored {
     pub score: f32,
     pub reasons: Vec<Reason>,
+    /// Whether to record reasons; the scan first scores every candidate without them
+    /// (no allocation) and explains only the pairs it keeps.
+    explain: bool,
 }
 
 impl Scored {
     fn add(&mut self, field: Field, level: Level, weight: f32) {
         self.score += weight;
-        self.reasons.push(Reason {
-            field: field.name().to_string(),
-            level,
-            weight,
-        });
+        if self.explain {
+            self.reasons.push(Reason {
+                field,
+                level,
+                weight,
+            });
+        }
     }
 }
 
@@ -94,7 +98,7 @@ impl Scored {
 pub fn reasons_text(reasons: &[Reason]) -> String {
     reasons
         .iter()
-        .map(|r| format!("{} {} {:+.1}", r.field, r.level.as_str(), r.weight))
+        .map(|r| format!("{} {} {:+.1}", r.field.name(), r.level.as_str(), r.weight))
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -115,9 +119,21 @@ fn tf_weight(m: f32, count: u32, n: usize, lo: f32, hi: f32) -> f32 {
     (m / p).log2().clamp(lo, hi)
 }
 
-/// Scores rows `a` and `b` of `table`.
+/// Scores rows `a` and `b` of `table`, with the explanation.
 pub fn score(table: &Table, a: usize, b: usize) -> Scored {
-    let mut s = Scored::default();
+    score_with(table, a, b, true)
+}
+
+/// Only the score of rows `a` and `b`: no explanation, no allocation.
+pub fn score_value(table: &Table, a: usize, b: usize) -> f32 {
+    score_with(table, a, b, false).score
+}
+
+fn score_with(table: &Table, a: usize, b: usize, explain: bool) -> Scored {
+    let mut s = Scored {
+        explain,
+        ..Scored::default()
+    };
     let n = table.len();
     email(table, a, b, n, &mut s);
     names(table, a, b, n, &mut s);
@@ -214,7 +230,10 @@ enum NameLevel {
     Exact,
 }
 
-fn name_level(x: &str, y: &str, first: bool) -> NameLevel {
+/// A name's folded key and its Double Metaphone code.
+type Name<'a> = (&'a str, &'a str);
+
+fn name_level((x, sx): Name<'_>, (y, sy): Name<'_>, first: bool) -> NameLevel {
     if x == y {
         return NameLevel::Exact;
     }
@@ -231,7 +250,7 @@ fn name_level(x: &str, y: &str, first: bool) -> NameLevel {
     {
         return NameLevel::Fuzzy;
     }
-    if phonetic(x) == phonetic(y) && !phonetic(x).is_empty() {
+    if sx == sy && !sx.is_empty() {
         return NameLevel::Phonetic;
     }
     if jw >= 0.85 {
@@ -244,15 +263,15 @@ fn name_level(x: &str, y: &str, first: bool) -> NameLevel {
     NameLevel::Differs
 }
 
-/// The Double Metaphone primary code: "Meier", "Mayer" and "Maier" share one.
-pub fn phonetic(name: &str) -> String {
-    DoubleMetaphone::default().encode(name)
-}
-
 fn names(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
     let first = both(table, a, b, Field::First);
     let last = both(table, a, b, Field::Last);
-    let key = |row, field| table.key(row, field).unwrap_or_default();
+    let key = |row, field| {
+        (
+            table.key(row, field).unwrap_or_default(),
+            table.sound(row, field),
+        )
+    };
     // Swapped first/last name: score both fields as fuzzy agreement, marked "swapped".
     if let (Some(_), Some(_)) = (first, last) {
         let straight = name_level(key(a, Field::First), key(b, Field::First), true)
@@ -414,7 +433,9 @@ fn place(
     let col = table.column(field);
     if x == y {
         s.add(field, Level::Exact, tf_weight(m, col.count(x), n, lo, hi));
-    } else if damerau_levenshtein(col.get(x), col.get(y)) <= 1 {
+    } else if col.get(x).len().abs_diff(col.get(y).len()) <= 1
+        && damerau_levenshtein(col.get(x), col.get(y)) <= 1
+    {
         s.add(field, Level::Fuzzy, 1.0);
     } else {
         s.add(field, Level::Differs, -1.5);
@@ -465,7 +486,10 @@ mod tests {
     }
 
     fn level(s: &Scored, field: &str) -> Option<Level> {
-        s.reasons.iter().find(|r| r.field == field).map(|r| r.level)
+        s.reasons
+            .iter()
+            .find(|r| r.field.name() == field)
+            .map(|r| r.level)
     }
 
     #[test]

@@ -3,26 +3,40 @@
 //! frequency for free (the term-frequency adjustment of the weights), and keeps 1M
 //! contacts in well under a gigabyte, since every distinct value is stored once.
 
-use super::features::{company_key, fold_name, is_person_id_field, street_key};
+use super::features::{company_key, fold_name, is_person_id_field, phonetic, street_key};
 use crate::text::email::mailbox_key;
 use crate::text::phone::to_e164;
 use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-/// The fields the scorer compares, in cell order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The fields the scorer compares, in cell order. Serialised by their `contacts` column
+/// name (see [`Field::name`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Field {
+    #[serde(rename = "email")]
     Email,
+    #[serde(rename = "first_name")]
     First,
+    #[serde(rename = "last_name")]
     Last,
+    #[serde(rename = "company")]
     Company,
+    #[serde(rename = "job_title")]
     Title,
+    #[serde(rename = "phone")]
     Phone,
+    #[serde(rename = "street")]
     Street,
+    #[serde(rename = "city")]
     City,
+    #[serde(rename = "postcode")]
     Postcode,
+    #[serde(rename = "country")]
     Country,
+    #[serde(rename = "date_of_birth")]
     Dob,
+    #[serde(rename = "other_id")]
     OtherId,
 }
 
@@ -51,12 +65,17 @@ impl Field {
 /// Marks a missing value in a cell.
 pub const MISSING: u32 = u32::MAX;
 
-/// Distinct values of one field, with how many contacts carry each.
+/// Distinct values of one field, with how many contacts carry each (and, for names, how
+/// each sounds).
 #[derive(Default)]
 pub struct Column {
     index: HashMap<Box<str>, u32>,
     strings: Vec<Box<str>>,
     counts: Vec<u32>,
+    /// Double Metaphone code per value; filled for first and last names only, computed
+    /// once per distinct name rather than once per compared pair.
+    sounds: Vec<Box<str>>,
+    phonetic: bool,
 }
 
 impl Column {
@@ -75,7 +94,15 @@ impl Column {
         self.index.insert(value.into(), sym);
         self.strings.push(value.into());
         self.counts.push(1);
+        if self.phonetic {
+            self.sounds.push(phonetic(value).into());
+        }
         sym
+    }
+
+    /// The Double Metaphone code of a name value ("" for other fields).
+    pub fn sound(&self, sym: u32) -> &str {
+        self.sounds.get(sym as usize).map_or("", |s| s)
     }
 
     /// The key behind a symbol.
@@ -130,7 +157,12 @@ impl Table {
         Table {
             ids: Vec::new(),
             cells: Vec::new(),
-            columns: (0..Field::COUNT).map(|_| Column::default()).collect(),
+            columns: (0..Field::COUNT)
+                .map(|i| Column {
+                    phonetic: i == Field::First as usize || i == Field::Last as usize,
+                    ..Column::default()
+                })
+                .collect(),
         }
     }
 
@@ -192,6 +224,16 @@ impl Table {
     pub fn key(&self, row: usize, field: Field) -> Option<&str> {
         let sym = self.sym(row, field);
         (sym != MISSING).then(|| self.columns[field as usize].get(sym))
+    }
+
+    /// The Double Metaphone code of a first or last name on row `row` ("" when empty).
+    pub fn sound(&self, row: usize, field: Field) -> &str {
+        let sym = self.sym(row, field);
+        if sym == MISSING {
+            ""
+        } else {
+            self.columns[field as usize].sound(sym)
+        }
     }
 
     /// The distinct values of one field.
@@ -333,7 +375,10 @@ mod tests {
             names_with_email(None, f("keller"), Some("carlos.seidel@outlook.com")),
             (None, f("keller"))
         );
-        assert_eq!(names_with_email(None, None, Some("info@shop.de")), (None, None));
+        assert_eq!(
+            names_with_email(None, None, Some("info@shop.de")),
+            (None, None)
+        );
     }
 
     #[test]
