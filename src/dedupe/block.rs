@@ -25,9 +25,9 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
 /// Blocks up to this size are compared all-against-all.
-pub const MAX_BLOCK: usize = 64;
+pub const MAX_BLOCK: usize = 24;
 /// Window of the sorted-neighbourhood pass over larger blocks.
-pub const WINDOW: usize = 12;
+pub const WINDOW: usize = 8;
 
 fn hash(kind: u8, parts: &[&str]) -> u64 {
     let mut h = DefaultHasher::new();

@@ -30,6 +30,8 @@ use super::features::{dob_key, is_free_mail};
 use super::nicknames::canonical;
 use super::table::{Field, Table, MISSING};
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use strsim::{damerau_levenshtein, jaro_winkler};
 
 /// How two values of one field compare.
@@ -230,6 +232,56 @@ enum NameLevel {
     Exact,
 }
 
+/// The owning table's id, and name levels by (columns, symbol, symbol).
+type NameCache = (u64, HashMap<(u8, u32, u32), NameLevel>);
+
+thread_local! {
+    /// Name comparisons already made, by (field, symbol, symbol): lists repeat the same
+    /// few thousand names, so most fuzzy comparisons were made before. Bounded; cleared
+    /// when full.
+    static NAME_CACHE: RefCell<NameCache> = RefCell::new((0, HashMap::new()));
+}
+
+const NAME_CACHE_MAX: usize = 1 << 20;
+
+/// [`name_level`] of two interned names, through [`NAME_CACHE`].
+fn cached_level(
+    table: &Table,
+    (ra, fa): (usize, Field),
+    (rb, fb): (usize, Field),
+    first: bool,
+) -> NameLevel {
+    let (x, y) = (table.sym(ra, fa), table.sym(rb, fb));
+    // Same column: the comparison is symmetric, so order the symbols.
+    let (x, y) = if fa == fb {
+        (x.min(y), x.max(y))
+    } else {
+        (x, y)
+    };
+    let key = ((fa as u8) << 4 | fb as u8, x, y);
+    let compute = || {
+        name_level(
+            (table.key(ra, fa).unwrap_or_default(), table.sound(ra, fa)),
+            (table.key(rb, fb).unwrap_or_default(), table.sound(rb, fb)),
+            first,
+        )
+    };
+    NAME_CACHE.with(|cache| {
+        let mut guard = cache.borrow_mut();
+        let (owner, cache) = &mut *guard;
+        if *owner != table.id() || cache.len() >= NAME_CACHE_MAX {
+            cache.clear();
+            *owner = table.id();
+        }
+        if let Some(level) = cache.get(&key) {
+            return *level;
+        }
+        let level = compute();
+        cache.insert(key, level);
+        level
+    })
+}
+
 /// A name's folded key and its Double Metaphone code.
 type Name<'a> = (&'a str, &'a str);
 
@@ -266,21 +318,13 @@ fn name_level((x, sx): Name<'_>, (y, sy): Name<'_>, first: bool) -> NameLevel {
 fn names(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
     let first = both(table, a, b, Field::First);
     let last = both(table, a, b, Field::Last);
-    let key = |row, field| {
-        (
-            table.key(row, field).unwrap_or_default(),
-            table.sound(row, field),
-        )
-    };
+    let level = |fa, fb, first| cached_level(table, (a, fa), (b, fb), first);
     // Swapped first/last name: score both fields as fuzzy agreement, marked "swapped".
     if let (Some(_), Some(_)) = (first, last) {
-        let straight = name_level(key(a, Field::First), key(b, Field::First), true)
-            .min(name_level(key(a, Field::Last), key(b, Field::Last), false));
-        let swapped = name_level(key(a, Field::First), key(b, Field::Last), true).min(name_level(
-            key(a, Field::Last),
-            key(b, Field::First),
-            false,
-        ));
+        let straight =
+            level(Field::First, Field::First, true).min(level(Field::Last, Field::Last, false));
+        let swapped =
+            level(Field::First, Field::Last, true).min(level(Field::Last, Field::First, false));
         if swapped >= NameLevel::Fuzzy && swapped > straight {
             s.add(Field::First, Level::Swapped, 4.0);
             s.add(Field::Last, Level::Swapped, 5.0);
@@ -288,9 +332,8 @@ fn names(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
         }
     }
     if let Some((x, _)) = first {
-        let level = name_level(key(a, Field::First), key(b, Field::First), true);
         let col = table.column(Field::First);
-        let (level, w) = match level {
+        let (level, w) = match level(Field::First, Field::First, true) {
             NameLevel::Exact => (Level::Exact, tf_weight(0.9, col.count(x), n, 2.0, 8.0)),
             // m 0.04 / u 0.003 (nickname pairs are common among strangers too).
             NameLevel::Nickname => (Level::Nickname, 3.5),
@@ -305,9 +348,8 @@ fn names(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
         s.add(Field::First, level, w);
     }
     if let Some((x, _)) = last {
-        let level = name_level(key(a, Field::Last), key(b, Field::Last), false);
         let col = table.column(Field::Last);
-        let (level, w) = match level {
+        let (level, w) = match level(Field::Last, Field::Last, false) {
             NameLevel::Exact => (Level::Exact, tf_weight(0.9, col.count(x), n, 3.0, 10.0)),
             NameLevel::Nickname | NameLevel::Fuzzy => (Level::Fuzzy, 4.5),
             NameLevel::Phonetic => (Level::Phonetic, 3.5),

@@ -9,6 +9,7 @@ use crate::text::phone::to_e164;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The fields the scorer compares, in cell order. Serialised by their `contacts` column
 /// name (see [`Field::name`]).
@@ -143,8 +144,13 @@ pub struct RawContact {
     pub other_id: Option<String>,
 }
 
+/// Gives every table its own identity, so caches keyed by symbols never mix two tables.
+static NEXT_TABLE: AtomicU64 = AtomicU64::new(1);
+
 /// The interned image of every live contact.
 pub struct Table {
+    /// Unique per table in this process (see [`Table::id`]).
+    id: u64,
     /// `contacts.id` per row.
     pub ids: Vec<i64>,
     cells: Vec<[u32; Field::COUNT]>,
@@ -155,6 +161,7 @@ impl Table {
     /// An empty table.
     pub fn new() -> Self {
         Table {
+            id: NEXT_TABLE.fetch_add(1, Ordering::Relaxed),
             ids: Vec::new(),
             cells: Vec::new(),
             columns: (0..Field::COUNT)
@@ -202,6 +209,11 @@ impl Table {
         put(Field::OtherId, c.other_id.as_deref().map(fold_name));
         self.ids.push(c.id);
         self.cells.push(row);
+    }
+
+    /// This table's identity: symbols mean something only within one table.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// Number of contacts.
