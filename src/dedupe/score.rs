@@ -222,6 +222,7 @@ fn shares_name_part(table: &Table, a: usize, b: usize, lx: &str, ly: &str) -> bo
 
 /// Name agreement levels before weighting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
 enum NameLevel {
     Differs,
     Initial,
@@ -232,54 +233,94 @@ enum NameLevel {
     Exact,
 }
 
-/// The owning table's id, and name levels by (columns, symbol, symbol).
-type NameCache = (u64, HashMap<(u8, u32, u32), NameLevel>);
+/// The owning table's id, and comparison outcomes by (columns, symbol, symbol).
+type Memo = (u64, HashMap<(u8, u32, u32), u8>);
 
 thread_local! {
-    /// Name comparisons already made, by (field, symbol, symbol): lists repeat the same
-    /// few thousand names, so most fuzzy comparisons were made before. Bounded; cleared
-    /// when full.
-    static NAME_CACHE: RefCell<NameCache> = RefCell::new((0, HashMap::new()));
+    /// Fuzzy comparisons already made: lists repeat the same few thousand names, cities,
+    /// companies and titles, so most string comparisons were made before. Keyed by the
+    /// table's id so two tables never mix; bounded, cleared when full.
+    static MEMO: RefCell<Memo> = RefCell::new((0, HashMap::new()));
 }
 
-const NAME_CACHE_MAX: usize = 1 << 20;
+const MEMO_MAX: usize = 1 << 20;
 
-/// [`name_level`] of two interned names, through [`NAME_CACHE`].
-fn cached_level(
+/// The outcome of comparing symbol `x` of column `fa` with symbol `y` of column `fb`,
+/// computed once per table.
+fn memo(
     table: &Table,
-    (ra, fa): (usize, Field),
-    (rb, fb): (usize, Field),
-    first: bool,
-) -> NameLevel {
-    let (x, y) = (table.sym(ra, fa), table.sym(rb, fb));
-    // Same column: the comparison is symmetric, so order the symbols.
+    (fa, x): (Field, u32),
+    (fb, y): (Field, u32),
+    compute: impl FnOnce() -> u8,
+) -> u8 {
+    // Same column: comparisons are symmetric, so order the symbols.
     let (x, y) = if fa == fb {
         (x.min(y), x.max(y))
     } else {
         (x, y)
     };
     let key = ((fa as u8) << 4 | fb as u8, x, y);
-    let compute = || {
-        name_level(
-            (table.key(ra, fa).unwrap_or_default(), table.sound(ra, fa)),
-            (table.key(rb, fb).unwrap_or_default(), table.sound(rb, fb)),
-            first,
-        )
-    };
-    NAME_CACHE.with(|cache| {
-        let mut guard = cache.borrow_mut();
+    MEMO.with(|cell| {
+        let mut guard = cell.borrow_mut();
         let (owner, cache) = &mut *guard;
-        if *owner != table.id() || cache.len() >= NAME_CACHE_MAX {
+        if *owner != table.id() || cache.len() >= MEMO_MAX {
             cache.clear();
             *owner = table.id();
         }
-        if let Some(level) = cache.get(&key) {
-            return *level;
+        if let Some(&v) = cache.get(&key) {
+            return v;
         }
-        let level = compute();
-        cache.insert(key, level);
-        level
+        let v = compute();
+        cache.insert(key, v);
+        v
     })
+}
+
+/// Name levels in `as u8` order, to decode memoised values.
+const NAME_LEVELS: [NameLevel; 7] = [
+    NameLevel::Differs,
+    NameLevel::Initial,
+    NameLevel::Weak,
+    NameLevel::Phonetic,
+    NameLevel::Fuzzy,
+    NameLevel::Nickname,
+    NameLevel::Exact,
+];
+
+/// [`name_level`] of two interned names, memoised.
+fn cached_level(
+    table: &Table,
+    (ra, fa): (usize, Field),
+    (rb, fb): (usize, Field),
+    first: bool,
+) -> NameLevel {
+    let code = memo(
+        table,
+        (fa, table.sym(ra, fa)),
+        (fb, table.sym(rb, fb)),
+        || {
+            name_level(
+                (table.key(ra, fa).unwrap_or_default(), table.sound(ra, fa)),
+                (table.key(rb, fb).unwrap_or_default(), table.sound(rb, fb)),
+                first,
+            ) as u8
+        },
+    );
+    NAME_LEVELS[usize::from(code).min(NAME_LEVELS.len() - 1)]
+}
+
+/// Whether two different values of `field` are close (by `test`), memoised.
+fn close(
+    table: &Table,
+    field: Field,
+    x: u32,
+    y: u32,
+    test: impl FnOnce(&str, &str) -> bool,
+) -> bool {
+    let col = table.column(field);
+    memo(table, (field, x), (field, y), || {
+        u8::from(test(col.get(x), col.get(y)))
+    }) == 1
 }
 
 /// A name's folded key and its Double Metaphone code.
@@ -430,10 +471,12 @@ fn company(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
         );
         return;
     }
-    let (cx, cy) = (col.get(x), col.get(y));
     let contains = |p: &str, q: &str| p.len() >= 4 && q.split(' ').any(|w| w == p);
-    let close = jaro_winkler(cx, cy) >= 0.9 || contains(cx, cy) || contains(cy, cx);
-    if close && digits(cx) == digits(cy) {
+    let similar = close(table, Field::Company, x, y, |cx, cy| {
+        let near = jaro_winkler(cx, cy) >= 0.9 || contains(cx, cy) || contains(cy, cx);
+        near && digits(cx) == digits(cy)
+    });
+    if similar {
         s.add(Field::Company, Level::Fuzzy, 2.0);
     } else {
         // Job changes: m 0.15 / u 1.
@@ -450,8 +493,7 @@ fn simple(table: &Table, a: usize, b: usize, field: Field, w: (f32, f32, f32), s
         s.add(field, Level::Exact, w.0);
         return;
     }
-    let col = table.column(field);
-    if jaro_winkler(col.get(x), col.get(y)) >= 0.9 {
+    if close(table, field, x, y, |p, q| jaro_winkler(p, q) >= 0.9) {
         s.add(field, Level::Fuzzy, w.1);
     } else {
         s.add(field, Level::Differs, w.2);
@@ -475,9 +517,9 @@ fn place(
     let col = table.column(field);
     if x == y {
         s.add(field, Level::Exact, tf_weight(m, col.count(x), n, lo, hi));
-    } else if col.get(x).len().abs_diff(col.get(y).len()) <= 1
-        && damerau_levenshtein(col.get(x), col.get(y)) <= 1
-    {
+    } else if close(table, field, x, y, |p, q| {
+        p.len().abs_diff(q.len()) <= 1 && damerau_levenshtein(p, q) <= 1
+    }) {
         s.add(field, Level::Fuzzy, 1.0);
     } else {
         s.add(field, Level::Differs, -1.5);
