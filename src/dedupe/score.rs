@@ -29,9 +29,9 @@
 use super::features::{dob_key, is_free_mail};
 use super::nicknames::canonical;
 use super::table::{Field, Table, MISSING};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use strsim::{damerau_levenshtein, jaro_winkler};
 
 /// How two values of one field compare.
@@ -233,14 +233,15 @@ enum NameLevel {
     Exact,
 }
 
-/// The owning table's id, and comparison outcomes by (columns, symbol, symbol).
-type Memo = (u64, HashMap<(u8, u32, u32), u8>);
+/// The owning table's id, and comparison outcomes by (columns, symbol, symbol). FxHash:
+/// the keys are small integers we make ourselves, and SipHash dominated the lookups.
+type Memo = (u64, FxHashMap<(u8, u32, u32), u8>);
 
 thread_local! {
     /// Fuzzy comparisons already made: lists repeat the same few thousand names, cities,
     /// companies and titles, so most string comparisons were made before. Keyed by the
     /// table's id so two tables never mix; bounded, cleared when full.
-    static MEMO: RefCell<Memo> = RefCell::new((0, HashMap::new()));
+    static MEMO: RefCell<Memo> = RefCell::new((0, FxHashMap::default()));
 }
 
 const MEMO_MAX: usize = 1 << 20;
@@ -446,9 +447,12 @@ fn phone(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
         );
         return;
     }
-    let tail = |p: &str| p.chars().rev().take(7).collect::<String>();
+    // Phone keys are ASCII (E.164 or bare digits), so byte slicing is safe; `get` anyway.
+    fn tail(p: &str) -> Option<&str> {
+        p.len().checked_sub(7).and_then(|i| p.get(i..))
+    }
     let (px, py) = (col.get(x), col.get(y));
-    if px.len() >= 7 && py.len() >= 7 && tail(px) == tail(py) {
+    if tail(px).is_some() && tail(px) == tail(py) {
         // Same subscriber number, different prefix notation: m 0.05 / u 1e-4.
         s.add(Field::Phone, Level::Partial, 5.0);
     } else {
