@@ -264,7 +264,11 @@ pub fn scan(
             "INSERT INTO dedupe_pairs (contact_a, contact_b, score, cluster, reasons)
              VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
-        for p in &found.pairs {
+        // In primary-key order: appending to the B-tree is several times faster than
+        // inserting in score order at a million pairs.
+        let mut order: Vec<&Pair> = found.pairs.iter().collect();
+        order.sort_unstable_by_key(|p| (p.a, p.b));
+        for p in order {
             insert.execute(params![
                 p.a,
                 p.b,
