@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod cli;
 pub mod clock;
+pub mod dedupe;
 pub mod export;
 pub mod import;
 pub mod segment;

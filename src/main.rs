@@ -28,10 +28,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Build a demo workspace from bundled platform exports and open it in the TUI.
+    Demo(cli::demo::Args),
     /// Audit list health: findings, score, optional Markdown report.
     Audit(cli::audit::Args),
     /// Import platform exports (contacts, or events with --events).
     Import(cli::import::Args),
+    /// Find, review, merge and unmerge duplicate contacts.
+    Dedupe(cli::dedupe::Args),
     /// Contacts by status and source, events by type, imports.
     Stats(cli::stats::Args),
     /// Count, save, list, show and delete segments.
@@ -45,9 +49,11 @@ fn main() -> ExitCode {
     let args = Cli::parse();
     let result = cli::Context::new(args.db, args.now.as_deref(), args.group_shared).and_then(
         |ctx| match args.command {
+            Some(Command::Demo(a)) => cli::demo::run(&ctx, a),
             Some(Command::Audit(a)) => cli::audit::run(&ctx, a),
             Some(Command::Import(a)) => cli::import::run(&ctx, a),
             Some(Command::Stats(a)) => cli::stats::run(&ctx, a),
+            Some(Command::Dedupe(a)) => cli::dedupe::run(&ctx, a),
             Some(Command::Segment(a)) => cli::segment::run(&ctx, a),
             Some(Command::Export(a)) => cli::export::run(&ctx, a),
             None => listwarden::tui::run(&ctx, args.theme),

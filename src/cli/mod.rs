@@ -45,6 +45,8 @@ impl Context {
     }
 }
 pub mod audit;
+pub mod dedupe;
+pub mod demo;
 pub mod export;
 pub mod import;
 pub mod segment;

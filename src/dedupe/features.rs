@@ -1,0 +1,291 @@
+//! Comparison keys for one field value: what two spellings of the same name, street,
+//! company or date have in common. Keys are for matching only and never shown or stored.
+
+use crate::text::date::parse_date;
+use chrono::Datelike;
+use rphonetic::{DoubleMetaphone, Encoder};
+
+/// A person or place name folded for comparison: transliterated to ASCII (deunicode:
+/// "Müller" → "muller", "Łukasz" → "lukasz", "Øre" → "ore"), lower-cased, punctuation
+/// dropped, spaces collapsed, and the German vowel spellings "ae/oe/ue" reduced to the
+/// plain vowel so "Mueller", "Müller" and "Muller" share one key.
+pub fn fold_name(s: &str) -> String {
+    let ascii = deunicode::deunicode(s);
+    let mut out = String::with_capacity(ascii.len());
+    let mut space = false;
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            let c = c.to_ascii_lowercase();
+            // "ae"/"oe"/"ue" → "a"/"o"/"u": drop an 'e' that follows one of those vowels.
+            if c == 'e' && matches!(out.as_bytes().last(), Some(b'a' | b'o' | b'u')) {
+                continue;
+            }
+            out.push(c);
+        } else if c.is_whitespace() || matches!(c, '-' | '.' | ',' | '_' | '/') {
+            space = true;
+        }
+    }
+    out
+}
+
+/// The Double Metaphone primary code of a folded name: "Meier", "Mayer" and "Maier"
+/// share one.
+pub fn phonetic(name: &str) -> String {
+    DoubleMetaphone::default().encode(name)
+}
+
+/// Legal-form and filler words that say nothing about which company it is.
+const COMPANY_NOISE: &[&str] = &[
+    "gmbh",
+    "ag",
+    "kg",
+    "ohg",
+    "ug",
+    "se",
+    "ev",
+    "co",
+    "inc",
+    "incorporated",
+    "ltd",
+    "limited",
+    "llc",
+    "llp",
+    "plc",
+    "corp",
+    "corporation",
+    "company",
+    "sa",
+    "sarl",
+    "sas",
+    "sl",
+    "sll",
+    "srl",
+    "spa",
+    "as",
+    "asa",
+    "ab",
+    "oy",
+    "bv",
+    "nv",
+    "the",
+    "und",
+    "and",
+    "group",
+    "gruppe",
+    "holding",
+    "s",
+    "l",
+    "a",
+    "r",
+    "p",
+    "mbh",
+    "kgaa",
+    "cie",
+];
+
+/// A company name without legal forms or punctuation: "Bergblick AG" and "bergblick"
+/// share a key, and so do "Verde Foods S.L." and "Verde Foods SL".
+pub fn company_key(s: &str) -> String {
+    fold_name(s)
+        .split(' ')
+        .filter(|w| !w.is_empty() && !COMPANY_NOISE.contains(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Street-type words in several languages, mapped to one short form, so "Hauptstraße 5",
+/// "Hauptstr. 5" and "hauptstrasse 5" agree, as do "Main Street" and "Main St".
+const STREET_WORDS: &[(&str, &str)] = &[
+    ("strasse", "str"),
+    ("street", "st"),
+    ("road", "rd"),
+    ("avenue", "ave"),
+    ("av", "ave"),
+    ("boulevard", "blvd"),
+    ("drive", "dr"),
+    ("lane", "ln"),
+    ("place", "pl"),
+    ("platz", "pl"),
+    ("court", "ct"),
+    ("crescent", "cres"),
+    ("weg", "wg"),
+    ("gasse", "g"),
+    ("via", "v"),
+    ("calle", "c"),
+    ("rue", "r"),
+];
+
+/// A street address folded for comparison: German "…straße" suffixes split off, street
+/// types abbreviated, house numbers kept.
+pub fn street_key(s: &str) -> String {
+    let folded = fold_name(s);
+    let mut words = Vec::new();
+    for word in folded.split(' ').filter(|w| !w.is_empty()) {
+        let (stem, suffix) = match word.strip_suffix("strasse").or(word.strip_suffix("str")) {
+            Some(stem) if !stem.is_empty() => (stem, Some("str")),
+            _ => (word, None),
+        };
+        let stem = STREET_WORDS
+            .iter()
+            .find(|(long, _)| *long == stem)
+            .map_or(stem, |(_, short)| short);
+        words.push(stem.to_string());
+        if let Some(suffix) = suffix {
+            words.push(suffix.to_string());
+        }
+    }
+    words.join(" ")
+}
+
+/// A date of birth as (year, month, day), from the stored `YYYY-MM-DD` or anything
+/// [`parse_date`] reads.
+pub fn dob_key(s: &str) -> Option<(i32, u32, u32)> {
+    let date = parse_date(s)?;
+    Some((date.year(), date.month(), date.day()))
+}
+
+/// Free-mail and ISP domains: two different addresses there say nothing about an
+/// employer, whereas two different addresses at one company domain are two colleagues.
+const FREE_MAIL: &[&str] = &[
+    "gmail.com",
+    "googlemail.com",
+    "yahoo.com",
+    "yahoo.de",
+    "yahoo.fr",
+    "yahoo.es",
+    "yahoo.it",
+    "yahoo.co.uk",
+    "hotmail.com",
+    "hotmail.de",
+    "hotmail.fr",
+    "hotmail.es",
+    "hotmail.it",
+    "hotmail.co.uk",
+    "outlook.com",
+    "outlook.de",
+    "live.com",
+    "live.de",
+    "msn.com",
+    "aol.com",
+    "icloud.com",
+    "me.com",
+    "mac.com",
+    "gmx.de",
+    "gmx.net",
+    "gmx.at",
+    "gmx.ch",
+    "gmx.com",
+    "web.de",
+    "t-online.de",
+    "freenet.de",
+    "posteo.de",
+    "mailbox.org",
+    "protonmail.com",
+    "proton.me",
+    "orange.fr",
+    "free.fr",
+    "laposte.net",
+    "sfr.fr",
+    "wanadoo.fr",
+    "libero.it",
+    "virgilio.it",
+    "tiscali.it",
+    "telefonica.net",
+    "bluewin.ch",
+    "yandex.ru",
+    "mail.ru",
+    "qq.com",
+    "163.com",
+    "zoho.com",
+    "fastmail.com",
+    "seznam.cz",
+    "wp.pl",
+    "o2.pl",
+    "online.no",
+    "telia.com",
+    "comcast.net",
+    "verizon.net",
+    "btinternet.com",
+];
+
+/// Whether `domain` is a free-mail or ISP domain (see [`FREE_MAIL`]).
+pub fn is_free_mail(domain: &str) -> bool {
+    FREE_MAIL.contains(&domain)
+}
+
+/// Custom fields whose folded name marks a personal identifier (social security, tax,
+/// passport, customer or member number). Only these are compared as "other ids": a generic
+/// `*_id` column may be a per-row record id (always different for duplicates) or even a
+/// truth label, and must not count either way.
+const PERSON_ID_FIELDS: &[&str] = &[
+    "ssn",
+    "socsecid",
+    "socialsecurity",
+    "socialsecuritynumber",
+    "socsecnumber",
+    "taxid",
+    "steuerid",
+    "passport",
+    "passportnumber",
+    "nationalid",
+    "customerid",
+    "customernumber",
+    "kundennummer",
+    "membernumber",
+    "mitgliedsnummer",
+    "personalnumber",
+    "personnummer",
+];
+
+/// Whether the custom field called `name` holds a personal identifier.
+pub fn is_person_id_field(name: &str) -> bool {
+    PERSON_ID_FIELDS.contains(&crate::text::fold_key(name).as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn umlauts_and_their_spellings_fold_together() {
+        assert_eq!(fold_name("Müller"), "muller");
+        assert_eq!(fold_name("Mueller"), "muller");
+        assert_eq!(fold_name("MULLER"), "muller");
+        assert_eq!(fold_name("José-María"), "jose maria");
+        assert_eq!(fold_name("  O'Brien "), "obrien");
+    }
+
+    #[test]
+    fn companies_lose_their_legal_form() {
+        assert_eq!(company_key("Bergblick AG"), "bergblick");
+        assert_eq!(company_key("Verde Foods S.L."), "verde foods");
+        assert_eq!(company_key("Solaris SARL"), "solaris");
+        assert_eq!(company_key("ACME Inc."), company_key("Acme"));
+    }
+
+    #[test]
+    fn street_spellings_agree() {
+        assert_eq!(street_key("Hauptstraße 5"), street_key("Hauptstr. 5"));
+        assert_eq!(street_key("hauptstrasse 5"), "haupt str 5");
+        assert_eq!(street_key("12 Main Street"), street_key("12 Main St"));
+    }
+
+    #[test]
+    fn dates_of_birth_parse_in_several_forms() {
+        assert_eq!(dob_key("1985-12-24"), Some((1985, 12, 24)));
+        assert_eq!(dob_key("24.12.1985"), Some((1985, 12, 24)));
+        assert_eq!(dob_key("soon"), None);
+    }
+
+    #[test]
+    fn person_id_fields_are_recognised_by_name() {
+        assert!(is_person_id_field("soc_sec_id"));
+        assert!(is_person_id_field("Kundennummer"));
+        assert!(!is_person_id_field("rec_id"));
+        assert!(!is_person_id_field("cluster"));
+    }
+}

@@ -1,0 +1,713 @@
+//! Pair scoring: Fellegi–Sunter style agreement weights, one per compared field, summed.
+//!
+//! Each field comparison lands on a level (exact, nickname, fuzzy, phonetic, initial,
+//! differs…) and each level carries a weight `log2(m / u)`: m is how often two records
+//! of one person show that level, u how often two records of different people do. The
+//! score is the sum, in bits of evidence, so a reason list like "email exact +13.0,
+//! date_of_birth differs −6.0" adds up to the score shown.
+//!
+//! Where the weights come from (no labels are used):
+//! - **Exact agreement is frequency-adjusted** (Splink's term-frequency idea): u for "both
+//!   are Müller" is the share of contacts called Müller, read from the table being scanned
+//!   (with the list treated as at least 1,000 people, since a tiny list says little about
+//!   how common a name is). A common name counts for less than a rare one, which is what
+//!   keeps two Thomas Müllers in Berlin apart. Each field's weight is clamped so one field
+//!   cannot decide alone.
+//! - **Partial levels and disagreements use fixed priors** from how records of one person
+//!   vary in exports (typo rates of a few percent per field, people owning two addresses
+//!   or phones, moving city, changing employer) versus how often unrelated records land
+//!   on the level by chance. They are written next to each constant.
+//! - **Missing values weigh nothing**: a CRM record without email is not evidence against.
+//! - **Context-sensitive disagreement**: two different addresses at one company domain
+//!   (not free mail) are colleagues, strong evidence against; different dates of birth are
+//!   strong evidence against; a different phone or a free-mail address is weak evidence.
+//!
+//! EM re-estimation of m is deliberately not used: on B2B lists it learns "same company"
+//! as a match signal (colleagues dominate the agreeing pairs), the failure mode the issue
+//! reports for Splink and recordlinkage.
+
+use super::features::{dob_key, is_free_mail};
+use super::nicknames::canonical;
+use super::table::{Field, Table, MISSING};
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use strsim::{damerau_levenshtein, jaro_winkler};
+
+/// How two values of one field compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Exact,
+    Nickname,
+    Swapped,
+    Fuzzy,
+    Phonetic,
+    Partial,
+    Initial,
+    Differs,
+    Colleague,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Exact => "exact",
+            Level::Nickname => "nickname",
+            Level::Swapped => "swapped",
+            Level::Fuzzy => "fuzzy",
+            Level::Phonetic => "phonetic",
+            Level::Partial => "partial",
+            Level::Initial => "initial",
+            Level::Differs => "differs",
+            Level::Colleague => "colleague",
+        }
+    }
+}
+
+/// One field's contribution to a pair's score.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Reason {
+    pub field: Field,
+    pub level: Level,
+    pub weight: f32,
+}
+
+/// A scored pair: the total and the reasons that add up to it, strongest first.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Scored {
+    pub score: f32,
+    pub reasons: Vec<Reason>,
+    /// Whether to record reasons; the scan first scores every candidate without them
+    /// (no allocation) and explains only the pairs it keeps.
+    explain: bool,
+}
+
+impl Scored {
+    fn add(&mut self, field: Field, level: Level, weight: f32) {
+        self.score += weight;
+        if self.explain {
+            self.reasons.push(Reason {
+                field,
+                level,
+                weight,
+            });
+        }
+    }
+}
+
+/// "email exact +13.0; date_of_birth differs -6.0": the one-line explanation.
+pub fn reasons_text(reasons: &[Reason]) -> String {
+    reasons
+        .iter()
+        .map(|r| format!("{} {} {:+.1}", r.field.name(), r.level.as_str(), r.weight))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Score at or above which a pair is a likely duplicate (2^14 : 1 evidence); chosen on
+/// the generated data of benches/dedupe_quality (see the module doc).
+pub const LIKELY: f32 = 14.0;
+/// Score at or above which a pair is shown for review as a possible duplicate.
+pub const POSSIBLE: f32 = 8.0;
+
+/// Lists smaller than this are treated as this large when turning value counts into
+/// frequencies.
+const MIN_POPULATION: f32 = 1000.0;
+
+/// `log2(m / p)` with p the value's share of the list, clamped to `[lo, hi]`.
+fn tf_weight(m: f32, count: u32, n: usize, lo: f32, hi: f32) -> f32 {
+    let p = count.max(1) as f32 / (n as f32).max(MIN_POPULATION);
+    (m / p).log2().clamp(lo, hi)
+}
+
+/// Scores rows `a` and `b` of `table`, with the explanation.
+pub fn score(table: &Table, a: usize, b: usize) -> Scored {
+    score_with(table, a, b, true)
+}
+
+/// Only the score of rows `a` and `b`: no explanation, no allocation.
+pub fn score_value(table: &Table, a: usize, b: usize) -> f32 {
+    score_with(table, a, b, false).score
+}
+
+fn score_with(table: &Table, a: usize, b: usize, explain: bool) -> Scored {
+    let mut s = Scored {
+        explain,
+        ..Scored::default()
+    };
+    let n = table.len();
+    email(table, a, b, n, &mut s);
+    names(table, a, b, n, &mut s);
+    dob(table, a, b, &mut s);
+    phone(table, a, b, n, &mut s);
+    company(table, a, b, n, &mut s);
+    simple(table, a, b, Field::Title, (1.0, 0.5, -0.3), &mut s);
+    simple(table, a, b, Field::Street, (6.0, 3.0, -2.0), &mut s);
+    place(table, a, b, n, Field::City, (0.9, 1.0, 5.0), &mut s);
+    place(table, a, b, n, Field::Postcode, (0.9, 2.0, 7.0), &mut s);
+    country(table, a, b, &mut s);
+    other_id(table, a, b, &mut s);
+    s.reasons
+        .sort_by(|x, y| y.weight.abs().total_cmp(&x.weight.abs()));
+    s
+}
+
+/// Both keys of a field, or `None` when either is missing (missing is neutral).
+fn both(table: &Table, a: usize, b: usize, field: Field) -> Option<(u32, u32)> {
+    let (x, y) = (table.sym(a, field), table.sym(b, field));
+    (x != MISSING && y != MISSING).then_some((x, y))
+}
+
+fn email(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
+    let Some((x, y)) = both(table, a, b, Field::Email) else {
+        return;
+    };
+    let col = table.column(Field::Email);
+    if x == y {
+        // m 0.95; shared role mailboxes (info@) get less through their frequency.
+        let w = tf_weight(0.95, col.count(x), n, 6.0, 14.0);
+        s.add(Field::Email, Level::Exact, w);
+        return;
+    }
+    let (ex, ey) = (col.get(x), col.get(y));
+    let (lx, dx) = ex.rsplit_once('@').unwrap_or((ex, ""));
+    let (ly, dy) = ey.rsplit_once('@').unwrap_or((ey, ""));
+    // A changed number is another mailbox (m.dubois2@ / m.dubois6@), not a typo.
+    let same_digits = digits(ex) == digits(ey);
+    let typo = |p: &str, q: &str, max: usize| damerau_levenshtein(p, q) <= max;
+    if same_digits
+        && ((dx == dy
+            && lx.len().min(ly.len()) >= 5
+            && typo(lx, ly, 2)
+            && jaro_winkler(lx, ly) >= 0.9)
+            || (lx == ly && lx.len() >= 3 && typo(dx, dy, 1)))
+    {
+        // A typo in the address: m 0.03 (typo rate), u ~1e-4.
+        s.add(Field::Email, Level::Fuzzy, 7.0);
+    } else if lx == ly && lx.len() >= 6 && (is_free_mail(dx) || is_free_mail(dy)) {
+        // The same personal local part at another provider: m 0.05, u ~1e-3. Two company
+        // domains sharing "first.last" only repeat the name (scored once, as the name).
+        s.add(Field::Email, Level::Partial, 4.0);
+    } else if dx == dy && !dx.is_empty() && !is_free_mail(dx) {
+        if same_digits && shares_name_part(table, a, b, lx, ly) {
+            // j.smith@ and john.smith@ at one company: one person's aliases, or two
+            // colleagues sharing a surname; weakly for.
+            s.add(Field::Email, Level::Partial, 1.0);
+        } else {
+            // Two mailboxes at one company domain are two colleagues: m 0.03, u 0.9.
+            s.add(Field::Email, Level::Colleague, -5.0);
+        }
+    } else {
+        // People own several addresses: m 0.25, u ~1.
+        s.add(Field::Email, Level::Differs, -2.0);
+    }
+}
+
+/// The digits of a value, in order: "Pixelwerk 24" and "Pixelwerk 144" are two companies
+/// however close the letters are.
+fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Whether both local parts contain the last name of either record.
+fn shares_name_part(table: &Table, a: usize, b: usize, lx: &str, ly: &str) -> bool {
+    [a, b].iter().any(|&row| {
+        table
+            .key(row, Field::Last)
+            .map(|last| last.replace(' ', ""))
+            .is_some_and(|last| last.len() >= 3 && lx.contains(&last) && ly.contains(&last))
+    })
+}
+
+/// Name agreement levels before weighting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
+enum NameLevel {
+    Differs,
+    Initial,
+    Weak,
+    Phonetic,
+    Fuzzy,
+    Nickname,
+    Exact,
+}
+
+/// The owning table's id, and comparison outcomes by (columns, symbol, symbol). FxHash:
+/// the keys are small integers we make ourselves, and SipHash dominated the lookups.
+type Memo = (u64, FxHashMap<(u8, u32, u32), u8>);
+
+thread_local! {
+    /// Fuzzy comparisons already made: lists repeat the same few thousand names, cities,
+    /// companies and titles, so most string comparisons were made before. Keyed by the
+    /// table's id so two tables never mix; bounded, cleared when full.
+    static MEMO: RefCell<Memo> = RefCell::new((0, FxHashMap::default()));
+}
+
+const MEMO_MAX: usize = 1 << 20;
+
+/// The outcome of comparing symbol `x` of column `fa` with symbol `y` of column `fb`,
+/// computed once per table.
+fn memo(
+    table: &Table,
+    (fa, x): (Field, u32),
+    (fb, y): (Field, u32),
+    compute: impl FnOnce() -> u8,
+) -> u8 {
+    // Same column: comparisons are symmetric, so order the symbols.
+    let (x, y) = if fa == fb {
+        (x.min(y), x.max(y))
+    } else {
+        (x, y)
+    };
+    let key = ((fa as u8) << 4 | fb as u8, x, y);
+    MEMO.with(|cell| {
+        let mut guard = cell.borrow_mut();
+        let (owner, cache) = &mut *guard;
+        if *owner != table.id() || cache.len() >= MEMO_MAX {
+            cache.clear();
+            *owner = table.id();
+        }
+        if let Some(&v) = cache.get(&key) {
+            return v;
+        }
+        let v = compute();
+        cache.insert(key, v);
+        v
+    })
+}
+
+/// Name levels in `as u8` order, to decode memoised values.
+const NAME_LEVELS: [NameLevel; 7] = [
+    NameLevel::Differs,
+    NameLevel::Initial,
+    NameLevel::Weak,
+    NameLevel::Phonetic,
+    NameLevel::Fuzzy,
+    NameLevel::Nickname,
+    NameLevel::Exact,
+];
+
+/// [`name_level`] of two interned names, memoised.
+fn cached_level(
+    table: &Table,
+    (ra, fa): (usize, Field),
+    (rb, fb): (usize, Field),
+    first: bool,
+) -> NameLevel {
+    let code = memo(
+        table,
+        (fa, table.sym(ra, fa)),
+        (fb, table.sym(rb, fb)),
+        || {
+            name_level(
+                (table.key(ra, fa).unwrap_or_default(), table.sound(ra, fa)),
+                (table.key(rb, fb).unwrap_or_default(), table.sound(rb, fb)),
+                first,
+            ) as u8
+        },
+    );
+    NAME_LEVELS[usize::from(code).min(NAME_LEVELS.len() - 1)]
+}
+
+/// Whether two different values of `field` are close (by `test`), memoised.
+fn close(
+    table: &Table,
+    field: Field,
+    x: u32,
+    y: u32,
+    test: impl FnOnce(&str, &str) -> bool,
+) -> bool {
+    let col = table.column(field);
+    memo(table, (field, x), (field, y), || {
+        u8::from(test(col.get(x), col.get(y)))
+    }) == 1
+}
+
+/// A name's folded key and its Double Metaphone code.
+type Name<'a> = (&'a str, &'a str);
+
+fn name_level((x, sx): Name<'_>, (y, sy): Name<'_>, first: bool) -> NameLevel {
+    if x == y {
+        return NameLevel::Exact;
+    }
+    if first && canonical(x) == canonical(y) {
+        return NameLevel::Nickname;
+    }
+    let jw = jaro_winkler(x, y);
+    if jw >= 0.92 || (x.len() >= 5 && damerau_levenshtein(x, y) <= 1) {
+        return NameLevel::Fuzzy;
+    }
+    // "anna maria" ~ "anna", "garcia lopez" ~ "garcia": one name inside the other.
+    if x.split(' ')
+        .any(|w| w.len() >= 3 && y.split(' ').any(|v| v == w))
+    {
+        return NameLevel::Fuzzy;
+    }
+    if sx == sy && !sx.is_empty() {
+        return NameLevel::Phonetic;
+    }
+    if jw >= 0.85 {
+        return NameLevel::Weak;
+    }
+    let initial = |short: &str, long: &str| short.len() == 1 && long.starts_with(short);
+    if initial(x, y) || initial(y, x) {
+        return NameLevel::Initial;
+    }
+    NameLevel::Differs
+}
+
+fn names(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
+    let first = both(table, a, b, Field::First);
+    let last = both(table, a, b, Field::Last);
+    let level = |fa, fb, first| cached_level(table, (a, fa), (b, fb), first);
+    // Swapped first/last name: score both fields as fuzzy agreement, marked "swapped".
+    if let (Some(_), Some(_)) = (first, last) {
+        let straight =
+            level(Field::First, Field::First, true).min(level(Field::Last, Field::Last, false));
+        let swapped =
+            level(Field::First, Field::Last, true).min(level(Field::Last, Field::First, false));
+        if swapped >= NameLevel::Fuzzy && swapped > straight {
+            s.add(Field::First, Level::Swapped, 4.0);
+            s.add(Field::Last, Level::Swapped, 5.0);
+            return;
+        }
+    }
+    if let Some((x, _)) = first {
+        let col = table.column(Field::First);
+        let (level, w) = match level(Field::First, Field::First, true) {
+            NameLevel::Exact => (Level::Exact, tf_weight(0.9, col.count(x), n, 2.0, 8.0)),
+            // m 0.04 / u 0.003 (nickname pairs are common among strangers too).
+            NameLevel::Nickname => (Level::Nickname, 3.5),
+            // m 0.05 (typos) / u 0.005.
+            NameLevel::Fuzzy => (Level::Fuzzy, 3.0),
+            NameLevel::Phonetic => (Level::Phonetic, 2.5),
+            NameLevel::Weak => (Level::Partial, 0.5),
+            NameLevel::Initial => (Level::Initial, 1.0),
+            // m 0.04 / u 0.97.
+            NameLevel::Differs => (Level::Differs, -4.5),
+        };
+        s.add(Field::First, level, w);
+    }
+    if let Some((x, _)) = last {
+        let col = table.column(Field::Last);
+        let (level, w) = match level(Field::Last, Field::Last, false) {
+            NameLevel::Exact => (Level::Exact, tf_weight(0.9, col.count(x), n, 3.0, 10.0)),
+            NameLevel::Nickname | NameLevel::Fuzzy => (Level::Fuzzy, 4.5),
+            NameLevel::Phonetic => (Level::Phonetic, 3.5),
+            NameLevel::Weak => (Level::Partial, 1.0),
+            NameLevel::Initial => (Level::Initial, 0.5),
+            // Surnames change on marriage: m 0.05 / u 0.99.
+            NameLevel::Differs => (Level::Differs, -4.5),
+        };
+        s.add(Field::Last, level, w);
+    }
+}
+
+fn dob(table: &Table, a: usize, b: usize, s: &mut Scored) {
+    let Some((x, y)) = both(table, a, b, Field::Dob) else {
+        return;
+    };
+    if x == y {
+        // u ~1/20,000 (birthdays over ~55 years), m 0.95; clamped like other fields.
+        s.add(Field::Dob, Level::Exact, 10.0);
+        return;
+    }
+    let col = table.column(Field::Dob);
+    let (Some(p), Some(q)) = (dob_key(col.get(x)), dob_key(col.get(y))) else {
+        s.add(Field::Dob, Level::Differs, -6.0);
+        return;
+    };
+    if p == q {
+        s.add(Field::Dob, Level::Exact, 10.0);
+        return;
+    }
+    let same = u8::from(p.0 == q.0) + u8::from(p.1 == q.1) + u8::from(p.2 == q.2);
+    let transposed = p.0 == q.0 && p.1 == q.2 && p.2 == q.1;
+    if same == 2 || transposed {
+        // One component mistyped or day/month swapped: m 0.04 / u 0.005.
+        s.add(Field::Dob, Level::Fuzzy, 3.0);
+    } else {
+        // Different birth dates: m 0.01 / u 1 — strong evidence against.
+        s.add(Field::Dob, Level::Differs, -6.0);
+    }
+}
+
+fn phone(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
+    let Some((x, y)) = both(table, a, b, Field::Phone) else {
+        return;
+    };
+    let col = table.column(Field::Phone);
+    if x == y {
+        // A switchboard shared by colleagues is frequent and weighs less.
+        s.add(
+            Field::Phone,
+            Level::Exact,
+            tf_weight(0.85, col.count(x), n, 3.0, 11.0),
+        );
+        return;
+    }
+    // Phone keys are ASCII (E.164 or bare digits), so byte slicing is safe; `get` anyway.
+    fn tail(p: &str) -> Option<&str> {
+        p.len().checked_sub(7).and_then(|i| p.get(i..))
+    }
+    let (px, py) = (col.get(x), col.get(y));
+    if tail(px).is_some() && tail(px) == tail(py) {
+        // Same subscriber number, different prefix notation: m 0.05 / u 1e-4.
+        s.add(Field::Phone, Level::Partial, 5.0);
+    } else {
+        // People own several phones: m 0.3 / u 1.
+        s.add(Field::Phone, Level::Differs, -1.5);
+    }
+}
+
+fn company(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
+    let Some((x, y)) = both(table, a, b, Field::Company) else {
+        return;
+    };
+    let col = table.column(Field::Company);
+    if x == y {
+        // Same employer is weak alone (colleagues); clamped low.
+        s.add(
+            Field::Company,
+            Level::Exact,
+            tf_weight(0.8, col.count(x), n, 2.0, 5.0),
+        );
+        return;
+    }
+    let contains = |p: &str, q: &str| p.len() >= 4 && q.split(' ').any(|w| w == p);
+    let similar = close(table, Field::Company, x, y, |cx, cy| {
+        let near = jaro_winkler(cx, cy) >= 0.9 || contains(cx, cy) || contains(cy, cx);
+        near && digits(cx) == digits(cy)
+    });
+    if similar {
+        s.add(Field::Company, Level::Fuzzy, 2.0);
+    } else {
+        // Job changes: m 0.15 / u 1.
+        s.add(Field::Company, Level::Differs, -2.5);
+    }
+}
+
+/// Fields with fixed weights for (exact, fuzzy, differs).
+fn simple(table: &Table, a: usize, b: usize, field: Field, w: (f32, f32, f32), s: &mut Scored) {
+    let Some((x, y)) = both(table, a, b, field) else {
+        return;
+    };
+    if x == y {
+        s.add(field, Level::Exact, w.0);
+        return;
+    }
+    if close(table, field, x, y, |p, q| jaro_winkler(p, q) >= 0.9) {
+        s.add(field, Level::Fuzzy, w.1);
+    } else {
+        s.add(field, Level::Differs, w.2);
+    }
+}
+
+/// City and postcode: frequency-adjusted exact agreement (m, lo, hi), one typo is weak
+/// agreement, a difference is weak evidence against (people move).
+fn place(
+    table: &Table,
+    a: usize,
+    b: usize,
+    n: usize,
+    field: Field,
+    (m, lo, hi): (f32, f32, f32),
+    s: &mut Scored,
+) {
+    let Some((x, y)) = both(table, a, b, field) else {
+        return;
+    };
+    let col = table.column(field);
+    if x == y {
+        s.add(field, Level::Exact, tf_weight(m, col.count(x), n, lo, hi));
+    } else if close(table, field, x, y, |p, q| {
+        p.len().abs_diff(q.len()) <= 1 && damerau_levenshtein(p, q) <= 1
+    }) {
+        s.add(field, Level::Fuzzy, 1.0);
+    } else {
+        s.add(field, Level::Differs, -1.5);
+    }
+}
+
+fn country(table: &Table, a: usize, b: usize, s: &mut Scored) {
+    if let Some((x, y)) = both(table, a, b, Field::Country) {
+        if x != y {
+            // Most lists are one or a few countries, so agreement says little.
+            s.add(Field::Country, Level::Differs, -2.0);
+        }
+    }
+}
+
+fn other_id(table: &Table, a: usize, b: usize, s: &mut Scored) {
+    let Some((x, y)) = both(table, a, b, Field::OtherId) else {
+        return;
+    };
+    let col = table.column(Field::OtherId);
+    if x == y {
+        s.add(Field::OtherId, Level::Exact, 12.0);
+    } else if damerau_levenshtein(col.get(x), col.get(y)) <= 1 {
+        s.add(Field::OtherId, Level::Fuzzy, 4.0);
+    } else {
+        s.add(Field::OtherId, Level::Differs, -5.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dedupe::table::RawContact;
+
+    fn person(first: &str, last: &str) -> RawContact {
+        RawContact {
+            first_name: Some(first.into()),
+            last_name: Some(last.into()),
+            ..RawContact::default()
+        }
+    }
+
+    fn pair(a: RawContact, b: RawContact) -> Scored {
+        let mut t = Table::new();
+        t.push(&a);
+        t.push(&b);
+        score(&t, 0, 1)
+    }
+
+    fn level(s: &Scored, field: &str) -> Option<Level> {
+        s.reasons
+            .iter()
+            .find(|r| r.field.name() == field)
+            .map(|r| r.level)
+    }
+
+    #[test]
+    fn same_mailbox_in_other_spellings_is_a_likely_duplicate() {
+        let mut a = person("Ann", "Smith");
+        a.email_norm = Some("ann.smith@googlemail.com".into());
+        let mut b = person("Ann", "Smith");
+        b.email_norm = Some("annsmith+news@gmail.com".into());
+        let s = pair(a, b);
+        assert_eq!(level(&s, "email"), Some(Level::Exact));
+        assert!(s.score >= LIKELY, "{s:?}");
+    }
+
+    #[test]
+    fn nicknames_diacritics_and_typos_agree() {
+        assert_eq!(
+            level(
+                &pair(person("Bob", "Miller"), person("Robert", "Miller")),
+                "first_name"
+            ),
+            Some(Level::Nickname)
+        );
+        assert_eq!(
+            level(
+                &pair(person("Jörg", "Müller"), person("Jorg", "Mueller")),
+                "last_name"
+            ),
+            Some(Level::Exact)
+        );
+        assert_eq!(
+            level(
+                &pair(person("Anna", "Schmidt"), person("Anna", "Schmitd")),
+                "last_name"
+            ),
+            Some(Level::Fuzzy)
+        );
+        assert_eq!(
+            level(
+                &pair(person("Anna", "Meier"), person("Anna", "Mayer")),
+                "last_name"
+            ),
+            Some(Level::Phonetic)
+        );
+    }
+
+    #[test]
+    fn swapped_first_and_last_names_agree() {
+        let s = pair(person("Wagner", "Julia"), person("Julia", "Wagner"));
+        assert_eq!(level(&s, "first_name"), Some(Level::Swapped));
+        assert!(s.score > 0.0);
+    }
+
+    #[test]
+    fn missing_fields_are_neutral() {
+        let mut a = person("Lena", "Vogt");
+        a.city = Some("Köln".into());
+        let b = person("Lena", "Vogt");
+        let with_city = pair(a, b.clone()).score;
+        let without = pair(person("Lena", "Vogt"), b).score;
+        assert_eq!(with_city, without);
+    }
+
+    #[test]
+    fn colleagues_at_one_company_are_not_duplicates() {
+        let mut a = person("Marie", "Becker");
+        a.company = Some("Bergblick AG".into());
+        a.email_norm = Some("marie.becker@bergblick.ch".into());
+        let mut b = person("Jonas", "Keller");
+        b.company = Some("Bergblick".into());
+        b.email_norm = Some("jonas.keller@bergblick.ch".into());
+        let s = pair(a, b);
+        assert_eq!(level(&s, "email"), Some(Level::Colleague));
+        assert!(s.score < POSSIBLE, "{s:?}");
+    }
+
+    #[test]
+    fn different_birth_dates_outweigh_a_common_name_in_one_city() {
+        let mut a = person("Thomas", "Müller");
+        a.city = Some("Berlin".into());
+        a.date_of_birth = Some("1980-04-02".into());
+        let mut b = a.clone();
+        b.date_of_birth = Some("1962-11-19".into());
+        // A list where both names are common (3 % each), as they are in Germany.
+        let mut t = Table::new();
+        t.push(&a);
+        t.push(&b);
+        for i in 0..30 {
+            t.push(&person("Thomas", &format!("Other{i}")));
+            t.push(&person(&format!("Other{i}"), "Müller"));
+        }
+        for i in 0..940 {
+            t.push(&person(&format!("F{i}"), &format!("L{i}")));
+        }
+        let s = score(&t, 0, 1);
+        assert_eq!(level(&s, "date_of_birth"), Some(Level::Differs));
+        assert!(s.score < LIKELY, "{s:?}");
+    }
+
+    #[test]
+    fn a_mistyped_birth_date_still_agrees_a_little() {
+        let mut a = person("Eva", "Roth");
+        a.date_of_birth = Some("1980-04-02".into());
+        let mut b = a.clone();
+        b.date_of_birth = Some("1980-02-04".into());
+        assert_eq!(level(&pair(a, b), "date_of_birth"), Some(Level::Fuzzy));
+    }
+
+    #[test]
+    fn phones_compare_in_e164() {
+        let mut a = person("Eva", "Roth");
+        a.phone = Some("+49 30 1234567".into());
+        a.country = Some("DE".into());
+        let mut b = a.clone();
+        b.phone = Some("030 1234567".into());
+        assert_eq!(level(&pair(a, b), "phone"), Some(Level::Exact));
+    }
+
+    #[test]
+    fn the_explanation_adds_up_to_the_score() {
+        let mut a = person("Eva", "Roth");
+        a.email_norm = Some("eva@roth.de".into());
+        a.city = Some("Bonn".into());
+        let mut b = person("Eve", "Roth");
+        b.email_norm = Some("eva@roth.de".into());
+        b.city = Some("Köln".into());
+        let s = pair(a, b);
+        let sum: f32 = s.reasons.iter().map(|r| r.weight).sum();
+        assert!((sum - s.score).abs() < 1e-4);
+        let text = reasons_text(&s.reasons);
+        assert!(text.contains("email exact +"), "{text}");
+        assert!(text.contains("city differs -1.5"), "{text}");
+    }
+}
