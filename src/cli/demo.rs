@@ -8,7 +8,9 @@
 
 use super::Context;
 use crate::clock::Clock;
-use crate::import::{self, Kind, Options, Summary};
+use crate::import::{Kind, Options, Summary};
+use crate::pipeline;
+use crate::segment::{self, Image, TEMPLATES};
 use anyhow::Context as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -16,14 +18,41 @@ use std::sync::atomic::AtomicBool;
 /// The day the demo exports describe (see demo-data/make_demo.py).
 pub const DEMO_NOW: &str = "2026-11-01T00:00:00Z";
 
+/// How many of the segment templates the demo saves, so its Segments pane is not empty.
+const DEMO_SEGMENTS: usize = 8;
+
 /// The demo exports, in the order they are imported, with what they hold.
 const FILES: &[(&str, &[u8], Kind)] = &[
-    ("mailchimp_subscribed.csv", include_bytes!("../../demo-data/mailchimp_subscribed.csv"), Kind::Contacts),
-    ("mailchimp_unsubscribed.csv", include_bytes!("../../demo-data/mailchimp_unsubscribed.csv"), Kind::Contacts),
-    ("mailchimp_cleaned.csv", include_bytes!("../../demo-data/mailchimp_cleaned.csv"), Kind::Contacts),
-    ("hubspot_contacts.csv", include_bytes!("../../demo-data/hubspot_contacts.csv"), Kind::Contacts),
-    ("cleverreach_export.csv", include_bytes!("../../demo-data/cleverreach_export.csv"), Kind::Contacts),
-    ("events.csv", include_bytes!("../../demo-data/events.csv"), Kind::Events),
+    (
+        "mailchimp_subscribed.csv",
+        include_bytes!("../../demo-data/mailchimp_subscribed.csv"),
+        Kind::Contacts,
+    ),
+    (
+        "mailchimp_unsubscribed.csv",
+        include_bytes!("../../demo-data/mailchimp_unsubscribed.csv"),
+        Kind::Contacts,
+    ),
+    (
+        "mailchimp_cleaned.csv",
+        include_bytes!("../../demo-data/mailchimp_cleaned.csv"),
+        Kind::Contacts,
+    ),
+    (
+        "hubspot_contacts.csv",
+        include_bytes!("../../demo-data/hubspot_contacts.csv"),
+        Kind::Contacts,
+    ),
+    (
+        "cleverreach_export.csv",
+        include_bytes!("../../demo-data/cleverreach_export.csv"),
+        Kind::Contacts,
+    ),
+    (
+        "events.csv",
+        include_bytes!("../../demo-data/events.csv"),
+        Kind::Events,
+    ),
 ];
 
 #[derive(clap::Args)]
@@ -56,7 +85,8 @@ pub fn build(ctx: &Context, db: &Path) -> anyhow::Result<(Context, Vec<Summary>)
     for suffix in ["", "-wal", "-shm"] {
         let file = PathBuf::from(format!("{}{suffix}", db.display()));
         if file.exists() {
-            std::fs::remove_file(&file).with_context(|| format!("removing the old demo {}", file.display()))?;
+            std::fs::remove_file(&file)
+                .with_context(|| format!("removing the old demo {}", file.display()))?;
         }
     }
     let clock = if ctx.clock == Clock::system() {
@@ -70,13 +100,22 @@ pub fn build(ctx: &Context, db: &Path) -> anyhow::Result<(Context, Vec<Summary>)
         group_shared: ctx.group_shared,
     };
     let mut ws = demo_ctx.open()?;
+    // Saved before the imports, so every import's refresh records who entered.
+    let empty = Image::load(ws.conn())?;
+    for template in TEMPLATES.iter().take(DEMO_SEGMENTS) {
+        segment::save(&mut ws, &empty, template.name, template.rule)?;
+    }
     let cancel = AtomicBool::new(false);
     let mut summaries = Vec::new();
     for (name, bytes, kind) in FILES {
         let path = exports.join(name);
         std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
-        let options = Options { kind: *kind, preset: None };
-        summaries.push(import::import_file(&mut ws, &path, &options, &mut |_| {}, &cancel)?);
+        let options = Options {
+            kind: *kind,
+            preset: None,
+        };
+        summaries
+            .push(pipeline::import_file(&mut ws, &path, &options, &mut |_| {}, &cancel)?.summary);
     }
     Ok((demo_ctx, summaries))
 }

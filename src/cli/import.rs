@@ -4,7 +4,8 @@
 //! the others still import. The exit code is non-zero when any file failed.
 
 use super::Context;
-use crate::import::{self, Kind, Options, Progress, Summary};
+use crate::import::{Kind, Options, Progress, Summary};
+use crate::pipeline;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
@@ -52,16 +53,19 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 let _ = std::io::stderr().flush();
             }
         };
-        let result = import::import_file(&mut ws, path, &options, &mut report, &cancel);
+        let result = pipeline::import_file(&mut ws, path, &options, &mut report, &cancel);
         if show_progress {
             eprint!("\r\x1b[K");
         }
         match result {
-            Ok(summary) => {
+            Ok(imported) => {
                 if !args.json {
-                    print_summary(&summary);
+                    print_summary(&imported.summary);
+                    for line in imported.membership_lines() {
+                        println!("{line}");
+                    }
                 }
-                summaries.push(summary);
+                summaries.push(imported.summary);
             }
             Err(e) => {
                 eprintln!("listwarden: {e}");

@@ -2,7 +2,8 @@
 //! status bar and the job's cancel flag (the import rolls back when it is raised).
 
 use super::action::{Action, JobEvent, JobId};
-use crate::import::{import_file, Kind, Options};
+use crate::import::{Kind, Options};
+use crate::pipeline::import_file;
 use crate::workspace::Workspace;
 use crossbeam_channel::Sender;
 use std::path::Path;
@@ -29,6 +30,12 @@ pub fn run(
         }));
     };
     import_file(ws, path, &options, &mut progress, cancel)
-        .map(|summary| summary.to_string())
+        .map(|imported| {
+            let changed = imported.membership_lines();
+            std::iter::once(imported.summary.to_string())
+                .chain(changed)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
         .map_err(|e| e.to_string())
 }
