@@ -1,6 +1,8 @@
 //! A temporary workspace and the real `listwarden` binary, for integration tests.
 #![allow(dead_code)]
 
+pub mod tmux;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
