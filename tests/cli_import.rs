@@ -210,6 +210,13 @@ fn bad_rows_are_rejected_with_row_and_reason_while_good_rows_import() {
         out.contains("row 4, column \"first_name\": value is 10485760 bytes long"),
         "{out}"
     );
+    // Rejected rows are kept whole in the workspace, so nothing in the file is lost.
+    assert_eq!(
+        w.query_i64(
+            r#"SELECT count(*) FROM rejected_rows WHERE row_number = 3 AND raw = '["ragged@x.io","Too","Many","Fields"]'"#
+        ),
+        1
+    );
     assert_eq!(
         w.query_i64(
             "SELECT count(*) FROM contacts WHERE first_name = 'Jörg' AND last_name = 'Müller'"

@@ -38,28 +38,33 @@ pub(super) fn write(
             .query_row("SELECT EXISTS (SELECT 1 FROM audit_erased)", [], |r| {
                 r.get(0)
             })?;
-    stream.for_each(|row_number, record| {
+    let prepare = |row_number: u64, record: &csv::ByteRecord| {
+        plan.contact(row_number, record)
+            .map(Prepared::new)
+            .map_err(|rejection| rejection.keeping(record))
+    };
+    stream.for_each(prepare, |row_number, _record, prepared| {
         summary.rows_read += 1;
-        let row = match plan.contact(row_number, record) {
-            Ok(row) => row,
+        let prepared = match prepared {
+            Ok(prepared) => prepared,
             Err(rejection) => {
                 summary.rejected.push(rejection);
                 return Ok(());
             }
         };
         if any_erased {
-            if let Some(norm) = row.email_norm.as_deref() {
+            if let Some(norm) = prepared.row.email_norm.as_deref() {
                 if crate::audit::is_erased(ctx.tx, norm)? {
-                    summary.rejected.push(Rejection {
-                        row: row_number,
-                        column: None,
-                        reason: "this person asked to be forgotten; not imported".into(),
-                    });
+                    summary.rejected.push(Rejection::new(
+                        row_number,
+                        None,
+                        "this person asked to be forgotten; not imported",
+                    ));
                     return Ok(());
                 }
             }
         }
-        match upsert(ctx, plan, &mut state, row_number, row)? {
+        match upsert(ctx, plan, &mut state, row_number, prepared)? {
             Outcome::New => summary.rows_new += 1,
             Outcome::Updated => summary.rows_updated += 1,
             Outcome::Unchanged => summary.rows_unchanged += 1,
@@ -68,6 +73,27 @@ pub(super) fn write(
     })?;
     summary.new_custom_fields = state.custom.finish(ctx.tx, plan)?;
     Ok(())
+}
+
+/// A contact row with what the reading thread can work out ahead of the writer: the raw
+/// values as stored and their hash (an identical row for the same contact is not stored
+/// twice).
+struct Prepared {
+    row: ContactRow,
+    raw_json: String,
+    row_hash: String,
+}
+
+impl Prepared {
+    fn new(row: ContactRow) -> Prepared {
+        let raw_json = serde_json::to_string(&row.raw).unwrap_or_default();
+        let row_hash = blake3::hash(raw_json.as_bytes()).to_hex().to_string();
+        Prepared {
+            row,
+            raw_json,
+            row_hash,
+        }
+    }
 }
 
 enum Outcome {
@@ -88,8 +114,13 @@ fn upsert(
     plan: &Plan,
     state: &mut State,
     row_number: u64,
-    row: ContactRow,
+    prepared: Prepared,
 ) -> Result<Outcome, ImportError> {
+    let Prepared {
+        row,
+        raw_json,
+        row_hash,
+    } = prepared;
     let ext_key = row
         .external_id
         .as_deref()
@@ -107,8 +138,6 @@ fn upsert(
             _ => lookup(ctx, fp_key.as_deref())?,
         },
     };
-    let raw_json = serde_json::to_string(&row.raw).unwrap_or_default();
-    let row_hash = blake3::hash(raw_json.as_bytes()).to_hex().to_string();
     let (contact_id, outcome) = match found {
         None => (insert_contact(ctx, &row)?, Outcome::New),
         Some(id) => {

@@ -17,9 +17,13 @@ pub(super) fn write(
     stream: RowStream<'_>,
     summary: &mut Summary,
 ) -> Result<(), ImportError> {
-    stream.for_each(|row_number, record| {
+    let prepare = |row_number: u64, record: &csv::ByteRecord| {
+        plan.event(row_number, record)
+            .map_err(|rejection| rejection.keeping(record))
+    };
+    stream.for_each(prepare, |row_number, record, event| {
         summary.rows_read += 1;
-        let event = match plan.event(row_number, record) {
+        let event = match event {
             Ok(event) => event,
             Err(rejection) => {
                 summary.rejected.push(rejection);
@@ -27,10 +31,10 @@ pub(super) fn write(
             }
         };
         let Some(contact_id) = find_contact(ctx, event.email_norm.as_deref(), event.external_id.as_deref())? else {
-            summary.rejected.push(Rejection {
-                row: row_number,
-                column: None,
-                reason: format!(
+            let rejection = Rejection::new(
+                row_number,
+                None,
+                format!(
                     "no contact with {}; import the contacts first",
                     event
                         .email_norm
@@ -39,7 +43,8 @@ pub(super) fn write(
                         .or(event.external_id.as_deref().map(|i| format!("id {i}")))
                         .unwrap_or_default()
                 ),
-            });
+            );
+            summary.rejected.push(rejection.keeping(record));
             return Ok(());
         };
         let inserted = ctx

@@ -68,6 +68,31 @@ pub struct Rejection {
     /// The column at fault, when one is.
     pub column: Option<String>,
     pub reason: String,
+    /// The row's cells as read, kept in `rejected_rows` so nothing in the file is lost
+    /// (empty for people who asked to be forgotten). Not part of the printed summary.
+    #[serde(skip)]
+    pub raw: Vec<String>,
+}
+
+impl Rejection {
+    /// A rejection of row `row` for `reason`, pointing at `column` when one is at fault.
+    pub fn new(row: u64, column: Option<String>, reason: impl Into<String>) -> Rejection {
+        Rejection {
+            row,
+            column,
+            reason: reason.into(),
+            raw: Vec::new(),
+        }
+    }
+
+    /// The same rejection, carrying the row's cells.
+    fn keeping(mut self, record: &csv::ByteRecord) -> Rejection {
+        self.raw = record
+            .iter()
+            .map(|f| decode_field(f).into_owned())
+            .collect();
+        self
+    }
 }
 
 /// The outcome of importing one file.
@@ -271,57 +296,117 @@ struct RowStream<'a> {
     cancel: &'a AtomicBool,
 }
 
+/// Rows per batch handed from the reading thread to the writing one.
+const BATCH_ROWS: usize = 512;
+/// Batches in flight between the two threads: enough to keep both busy, little memory.
+const BATCHES_IN_FLIGHT: usize = 8;
+
+/// One data row as the reading thread hands it over: its spreadsheet row number, the
+/// record as read and what `prepare` made of it.
+type Prepared<T> = (u64, csv::ByteRecord, T);
+
+/// What the reading thread sends: a batch of rows and how far into the file it got.
+type Batch<T> = Result<(Vec<Prepared<T>>, u64), ImportError>;
+
 impl RowStream<'_> {
-    /// Calls `each(row_number, record)` for every data row. Stops with `Cancelled` when
-    /// the flag is raised, so the caller's transaction rolls back.
-    fn for_each(
+    /// Runs `prepare(row_number, record)` over every data row on a reading thread and
+    /// `write(row_number, record, prepared)` on this one, in file order. Parsing and
+    /// normalising (CPU) overlaps with SQLite (the transaction), so an import keeps two
+    /// cores busy. Stops with `Cancelled` when the flag is raised, so the caller's
+    /// transaction rolls back; an error on either side stops both.
+    fn for_each<T: Send>(
         self,
-        mut each: impl FnMut(u64, &csv::ByteRecord) -> Result<(), ImportError>,
+        prepare: impl Fn(u64, &csv::ByteRecord) -> T + Sync,
+        mut write: impl FnMut(u64, &csv::ByteRecord, T) -> Result<(), ImportError>,
     ) -> Result<(), ImportError> {
-        let mut record = csv::ByteRecord::new();
-        let mut rows = 0u64;
-        loop {
-            let more = self
-                .reader
-                .read_byte_record(&mut record)
-                .map_err(|e| ImportError::Csv {
-                    path: self.path.to_path_buf(),
-                    row: rows + 2,
-                    message: e.to_string(),
-                })?;
-            if !more {
-                break;
-            }
-            rows += 1;
-            if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-                continue;
-            }
-            each(rows + 1, &record)?;
-            if rows % PROGRESS_EVERY == 0 {
-                if self.cancel.load(Ordering::Relaxed) {
-                    return Err(ImportError::Cancelled {
-                        path: self.path.to_path_buf(),
+        let RowStream {
+            reader,
+            path,
+            bytes_total,
+            progress,
+            cancel,
+        } = self;
+        let cancelled = || ImportError::Cancelled {
+            path: path.to_path_buf(),
+        };
+        let (tx, rx) = crossbeam_channel::bounded::<Batch<T>>(BATCHES_IN_FLIGHT);
+        let prepare = &prepare;
+        // `rx` moves into the closure so that an early return hangs up on the reading
+        // thread (its next send fails and it ends) before the scope waits for it.
+        std::thread::scope(move |scope| {
+            scope.spawn(move || read_batches(reader, path, prepare, &tx));
+            let mut rows = 0u64;
+            let mut next_report = PROGRESS_EVERY;
+            for batch in rx.iter() {
+                let (batch, position) = batch?;
+                if cancel.load(Ordering::Relaxed) {
+                    return Err(cancelled());
+                }
+                for (row_number, record, prepared) in batch {
+                    write(row_number, &record, prepared)?;
+                    rows += 1;
+                }
+                if rows >= next_report {
+                    next_report = rows + PROGRESS_EVERY;
+                    progress(Progress {
+                        rows,
+                        bytes_read: position,
+                        bytes_total,
                     });
                 }
-                (self.progress)(Progress {
-                    rows,
-                    bytes_read: self.reader.position().byte(),
-                    bytes_total: self.bytes_total,
-                });
+            }
+            if cancel.load(Ordering::Relaxed) {
+                return Err(cancelled());
+            }
+            progress(Progress {
+                rows,
+                bytes_read: bytes_total,
+                bytes_total,
+            });
+            Ok(())
+        })
+    }
+}
+
+/// The reading side of [`RowStream::for_each`]: reads records, skips blank rows, prepares
+/// each and sends them in batches. Ends at the end of the file, on a CSV error (sent on),
+/// or when the writing side hangs up.
+fn read_batches<T>(
+    reader: &mut csv::Reader<Box<dyn std::io::Read + Send>>,
+    path: &Path,
+    prepare: &(impl Fn(u64, &csv::ByteRecord) -> T + Sync),
+    out: &crossbeam_channel::Sender<Batch<T>>,
+) {
+    let mut row_number = 1u64;
+    let mut batch = Vec::with_capacity(BATCH_ROWS);
+    loop {
+        let mut record = csv::ByteRecord::new();
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let _ = out.send(Err(ImportError::Csv {
+                    path: path.to_path_buf(),
+                    row: row_number + 1,
+                    message: e.to_string(),
+                }));
+                return;
             }
         }
-        if self.cancel.load(Ordering::Relaxed) {
-            return Err(ImportError::Cancelled {
-                path: self.path.to_path_buf(),
-            });
+        row_number += 1;
+        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue;
         }
-        (self.progress)(Progress {
-            rows,
-            bytes_read: self.bytes_total,
-            bytes_total: self.bytes_total,
-        });
-        Ok(())
+        let prepared = prepare(row_number, &record);
+        batch.push((row_number, record, prepared));
+        if batch.len() == BATCH_ROWS {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
+            if out.send(Ok((full, reader.position().byte()))).is_err() {
+                return;
+            }
+        }
     }
+    let _ = out.send(Ok((batch, reader.position().byte())));
 }
 
 fn read_headers(
@@ -399,8 +484,14 @@ fn finish_import(
 ) -> rusqlite::Result<()> {
     for r in &summary.rejected {
         tx.execute(
-            "INSERT INTO rejected_rows (import_id, row_number, column, reason, raw) VALUES (?1, ?2, ?3, ?4, '')",
-            rusqlite::params![import_id, r.row, r.column, r.reason],
+            "INSERT INTO rejected_rows (import_id, row_number, column, reason, raw) VALUES (?1, ?2, ?3, ?4, ?5)",
+            rusqlite::params![
+                import_id,
+                r.row,
+                r.column,
+                r.reason,
+                serde_json::to_string(&r.raw).unwrap_or_default()
+            ],
         )?;
     }
     tx.execute(

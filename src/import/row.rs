@@ -177,30 +177,30 @@ impl Plan {
     /// Decodes the raw values of a record, rejecting ragged rows and oversized cells.
     pub fn raw_values(&self, row: u64, record: &csv::ByteRecord) -> Result<Vec<String>, Rejection> {
         if record.len() != self.headers.len() {
-            return Err(Rejection {
+            return Err(Rejection::new(
                 row,
-                column: None,
-                reason: format!(
+                None,
+                format!(
                     "row has {} fields but the header has {} (a missing or extra delimiter?)",
                     record.len(),
                     self.headers.len()
                 ),
-            });
+            ));
         }
         record
             .iter()
             .enumerate()
             .map(|(i, bytes)| {
                 if bytes.len() > MAX_FIELD_BYTES {
-                    return Err(Rejection {
+                    return Err(Rejection::new(
                         row,
-                        column: Some(self.headers[i].clone()),
-                        reason: format!(
+                        Some(self.headers[i].clone()),
+                        format!(
                             "value is {} bytes long, more than the {} allowed",
                             bytes.len(),
                             MAX_FIELD_BYTES
                         ),
-                    });
+                    ));
                 }
                 Ok(decode_field(bytes).into_owned())
             })
@@ -273,11 +273,11 @@ impl Plan {
                 .iter()
                 .any(|(n, _)| matches!(*n, "first_name" | "last_name" | "phone"))
         {
-            return Err(Rejection {
+            return Err(Rejection::new(
                 row,
-                column: None,
-                reason: "no email, id, name or phone: nothing identifies this contact".into(),
-            });
+                None,
+                "no email, id, name or phone: nothing identifies this contact",
+            ));
         }
         Ok(out)
     }
@@ -285,10 +285,8 @@ impl Plan {
     /// Normalises an events row.
     pub fn event(&self, row: u64, record: &csv::ByteRecord) -> Result<EventRow, Rejection> {
         let raw = self.raw_values(row, record)?;
-        let reject = |column: Option<usize>, reason: String| Rejection {
-            row,
-            column: column.map(|i| self.headers[i].clone()),
-            reason,
+        let reject = |column: Option<usize>, reason: String| {
+            Rejection::new(row, column.map(|i| self.headers[i].clone()), reason)
         };
         let mut out = EventRow {
             email_norm: None,
