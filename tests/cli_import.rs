@@ -332,3 +332,73 @@ fn a_killed_import_leaves_the_previous_state_and_a_rerun_completes() {
     let out = w.ok(&["import", path.to_str().unwrap()]);
     assert!(out.contains("200000 read, 200000 new"), "{out}");
 }
+
+/// One small export per platform, as the platform writes it: the preset is detected from
+/// the header, and ids, names, statuses, phones, countries, dates and tags land where a
+/// segment rule expects them.
+#[test]
+fn every_platform_export_imports_into_the_same_fields() {
+    struct Case {
+        file: &'static str,
+        bytes: &'static [u8],
+        preset: &'static str,
+        /// (SQL over contacts that must count exactly one row)
+        check: &'static str,
+    }
+    let cases = [
+        Case {
+            file: "hubspot.csv",
+            bytes: b"\xef\xbb\xbfRecord ID,First Name,Last Name,Email,Phone Number,Company Name,Job Title,Country/Region,Lifecycle Stage,Lead Status,Create Date,Last Activity Date\n\
+                     9001,Hanna,Berg,hanna@berg.se,+46 8 123 456 78,Berg AB,CTO,Sweden,customer,Open,2024-02-03 10:20,2024-09-01\n",
+            preset: "hubspot",
+            check: "external_id = '9001' AND first_name = 'Hanna' AND country = 'SE' AND phone = '+46812345678' AND lifecycle_stage = 'customer'",
+        },
+        Case {
+            file: "klaviyo.csv",
+            bytes: b"Email,Klaviyo ID,First Name,Last Name,Organization,Phone Number,Country,Email Marketing Consent,Historic Number Of Orders,Historic Customer Lifetime Value,Date Added,Last Open\n\
+                     kim@shop.io,01HX9,Kim,Lee,Shop Inc,,United States,UNSUBSCRIBED,3,129.50,2023-11-05 09:00:00,2024-10-01 12:00:00\n",
+            preset: "klaviyo",
+            check: "external_id = '01HX9' AND status = 'unsubscribed' AND country = 'US' AND purchase_count = 3 AND total_spent = 129.5 AND last_open_at IS NOT NULL",
+        },
+        Case {
+            file: "constantcontact.csv",
+            bytes: b"Email address,First name,Last name,Phone - home,Company,Job title,Email status,Email permission status,Tags,Email Lists,Country - Home\n\
+                     luc@dupont.fr,Luc,Dupont,01 23 45 67 89,Dupont SA,CEO,Active,Implicit,\"VIP, Webinar 2024\",Newsletter,France\n",
+            preset: "constantcontact",
+            check: "first_name = 'Luc' AND country = 'FR' AND phone = '+33123456789' AND (SELECT count(*) FROM contact_tags t WHERE t.contact_id = contacts.id) = 2",
+        },
+        Case {
+            file: "activecampaign.csv",
+            bytes: b"Contact ID,Email,First Name,Last Name,Phone,Organization,Tags,Date Created,Date Updated\n\
+                     77,ana@rio.br,Ana,Silva,,Rio Ltda,\"lead, trial\",2024-01-15 08:30:00,2024-06-01 08:30:00\n",
+            preset: "activecampaign",
+            check: "external_id = '77' AND company = 'Rio Ltda' AND subscribed_at IS NOT NULL",
+        },
+        Case {
+            file: "cleverreach.csv",
+            bytes: b"E-Mail;Vorname;Nachname;Firma;PLZ;Ort;Anmeldedatum;Abmeldedatum;Aktiv;Tags\n\
+                     j\xfcrgen@m\xfcller.de;J\xfcrgen;M\xfcller;M\xfcller GmbH;80331;M\xfcnchen;01.03.2024;15.05.2024;nein;Kunde\n",
+            preset: "cleverreach",
+            check: "first_name = 'Jürgen' AND city = 'München' AND postcode = '80331' AND status = 'unsubscribed'",
+        },
+        Case {
+            file: "brevo.csv",
+            bytes: b"CONTACT ID,EMAIL,FIRSTNAME,LASTNAME,SMS,EMAIL_BLACKLISTED,SMS_BLACKLISTED,ADDED_TIME,MODIFIED_TIME\n\
+                     555,eva@novak.cz,Eva,Novak,+420601123456,true,false,2024-04-01 10:00:00,2024-04-02 10:00:00\n",
+            preset: "brevo",
+            check: "external_id = '555' AND phone = '+420601123456' AND status = 'unsubscribed'",
+        },
+    ];
+    for case in cases {
+        let w = Workdir::new();
+        let path = w.write(case.file, case.bytes);
+        let out = w.ok(&["import", path.to_str().unwrap()]);
+        assert!(
+            out.contains(&format!("({} contacts)", case.preset)) && out.contains("1 new"),
+            "{}: {out}",
+            case.file
+        );
+        let sql = format!("SELECT count(*) FROM contacts WHERE {}", case.check);
+        assert_eq!(w.query_i64(&sql), 1, "{}: {}", case.file, case.check);
+    }
+}
