@@ -537,3 +537,85 @@ fn with_path(error: ImportError, path: &Path) -> ImportError {
         other => other,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::Clock;
+    use crate::workspace::OpenOptions;
+    use proptest::prelude::*;
+
+    fn workspace(dir: &Path) -> Workspace {
+        let options = OpenOptions {
+            group_shared: false,
+            user: Some("test".into()),
+            clock: Clock::parse("2026-01-01T00:00:00Z").unwrap(),
+        };
+        Workspace::open(&dir.join("w.db"), &options).unwrap()
+    }
+
+    /// Counts of every table an import writes, to compare before and after.
+    fn footprint(ws: &Workspace) -> Vec<i64> {
+        [
+            "contacts",
+            "contact_keys",
+            "source_records",
+            "rejected_rows",
+            "contact_tags",
+            "contact_custom_values",
+            "events",
+            "field_changes",
+            "imports",
+        ]
+        .iter()
+        .map(|t| {
+            ws.conn()
+                .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+                .unwrap()
+        })
+        .collect()
+    }
+
+    /// CSV-ish bytes: headers platforms use, separators, quotes, line breaks, stray bytes.
+    fn messy_file() -> impl Strategy<Value = Vec<u8>> {
+        let piece = prop_oneof![
+            Just(b"Email,First Name,Last Name,Tags,Phone,Country\n".to_vec()),
+            Just(b"E-Mail;Vorname;Nachname\n".to_vec()),
+            Just(b"a@b.io,Ann,Lee,\"x, y\",+49 30 1234567,DE\n".to_vec()),
+            Just(b"\"multi\nline\"@x.io,\"q\"\"uote\",,,,\n".to_vec()),
+            Just(b",,,,,\n".to_vec()),
+            Just(b"\xef\xbb\xbf".to_vec()),
+            Just(b"\xff\xfe".to_vec()),
+            Just(b"\r\n".to_vec()),
+            proptest::collection::vec(any::<u8>(), 0..24),
+        ];
+        proptest::collection::vec(piece, 0..10).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever the bytes, an import never panics; it either fails and leaves the
+        /// workspace exactly as it was, or succeeds — and importing the same content again
+        /// changes nothing.
+        #[test]
+        fn any_file_imports_cleanly_or_not_at_all_and_twice_is_once(bytes in messy_file()) {
+            let dir = tempfile::tempdir().unwrap();
+            let mut ws = workspace(dir.path());
+            let path = dir.path().join("export.csv");
+            std::fs::write(&path, &bytes).unwrap();
+            let options = Options { kind: Kind::Contacts, preset: None };
+            let cancel = AtomicBool::new(false);
+            let before = footprint(&ws);
+            match import_file(&mut ws, &path, &options, &mut |_| {}, &cancel) {
+                Err(_) => prop_assert_eq!(footprint(&ws), before),
+                Ok(_) => {
+                    let once = footprint(&ws);
+                    let again = import_file(&mut ws, &path, &options, &mut |_| {}, &cancel).unwrap();
+                    prop_assert!(again.already_imported_as.is_some());
+                    prop_assert_eq!(footprint(&ws), once);
+                }
+            }
+        }
+    }
+}
