@@ -218,3 +218,46 @@ fn an_import_shows_progress_asks_before_quitting_and_cancels_cleanly() {
     assert!(screen.contains("30 contacts"), "{screen}");
     t.keys(&["q"]);
 }
+
+/// What a newcomer does first: `listwarden demo`, look around, find someone, open them.
+#[test]
+fn the_demo_opens_on_a_real_looking_list_to_browse_filter_and_open() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let t = Tmux::start(
+        "demo",
+        &format!(
+            "env TERM=xterm-256color {BIN} demo --out '{}'",
+            db.display()
+        ),
+    );
+    let screen = t.wait_for("the demo list", |s| s.contains("3,285 contacts ·"));
+    assert!(screen.contains("Email↑"), "sorted by email: {screen}");
+    assert!(screen.contains(&db.display().to_string()), "{screen}");
+
+    // The end of the list, then back to the top.
+    t.keys(&["G"]);
+    t.wait_for("the last contacts", |s| !s.contains("ana.becker"));
+    t.keys(&["g"]);
+    t.wait_for("the first contacts", |s| s.contains("ana.becker"));
+
+    // Sort by the next column: the header says so.
+    t.keys(&["s"]);
+    t.wait_for("sorted by name", |s| s.contains("sorted by Name"));
+
+    // Find the planted García duplicates and open one with its source records.
+    t.keys(&["/"]);
+    t.text("garcia2474");
+    t.wait_for("the filter", |s| s.contains("2 matches"));
+    t.keys(&["Enter"]);
+    t.wait_for("the filtered list", |s| {
+        s.contains("2 contacts matching \"garcia2474\"")
+    });
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("the detail", |s| s.contains("(contact #"));
+    assert!(screen.contains("ana.garcia2474@gmx.de"), "{screen}");
+    t.keys(&["Escape", "Escape", "q"]);
+}
