@@ -475,6 +475,15 @@ fn insert_import(
     Ok(tx.last_insert_rowid())
 }
 
+/// A rejected row's cells as stored: a JSON array, or nothing at all when none were kept
+/// (the rows of people who asked to be forgotten).
+fn raw_cells(raw: &[String]) -> String {
+    if raw.is_empty() {
+        return String::new();
+    }
+    serde_json::to_string(raw).unwrap_or_default()
+}
+
 fn finish_import(
     tx: &rusqlite::Transaction<'_>,
     import_id: i64,
@@ -490,7 +499,7 @@ fn finish_import(
                 r.row,
                 r.column,
                 r.reason,
-                serde_json::to_string(&r.raw).unwrap_or_default()
+                raw_cells(&r.raw)
             ],
         )?;
     }
