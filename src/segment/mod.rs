@@ -51,7 +51,8 @@ mod store;
 mod templates;
 
 pub use ast::{
-    Action, CmpOp, Cond, Duration, Expr, Field, Span, TextOp, Unit, Value, ValueKind, When, WhenOp,
+    is_reserved, Action, CmpOp, Cond, Duration, Expr, Field, Span, TextOp, Unit, Value, ValueKind,
+    When, WhenOp,
 };
 pub use engine::{
     compile, compile_segment, count_bits, ids_of, Compiled, NoSegments, SegmentLookup,
@@ -64,6 +65,7 @@ pub use image::{
 pub use insight::{
     breakdown, check_candidate, check_saved, sample, Step, Warning, OVERLAP, TOO_SMALL,
 };
+pub use lexer::{lex, Tok, Token};
 pub use parser::parse;
 pub use store::{
     delete, get, list, members, parse_rule, prepare, refresh_all, refresh_with, rename, save,

@@ -2,6 +2,7 @@
 
 use super::keymap::Command;
 use super::queries::{ContactDetail, ContactRow, Sort};
+use super::segment_jobs::{SegmentRead, SegmentReply, SegmentWrite};
 use crate::import::Kind;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
@@ -73,6 +74,8 @@ pub enum ReadRequest {
     ContactDetail {
         id: i64,
     },
+    /// The Segments pane's reads, answered from the reader's cached image.
+    Segments(SegmentRead),
 }
 
 impl ReadRequest {
@@ -83,6 +86,7 @@ impl ReadRequest {
             ReadRequest::ContactsView { .. } => "contacts-view",
             ReadRequest::ContactsPage { .. } => "contacts-page",
             ReadRequest::ContactDetail { .. } => "contact-detail",
+            ReadRequest::Segments(read) => read.key(),
         }
     }
 
@@ -115,6 +119,7 @@ pub enum ReadReply {
         id: i64,
         detail: Option<Box<ContactDetail>>,
     },
+    Segments(SegmentReply),
     Failed {
         what: &'static str,
         message: String,
@@ -129,6 +134,8 @@ pub enum WriteRequest {
         path: PathBuf,
         kind: Kind,
     },
+    /// Save, rename or delete a segment.
+    Segment { id: JobId, change: SegmentWrite },
 }
 
 impl WriteRequest {
@@ -136,6 +143,7 @@ impl WriteRequest {
     pub fn id(&self) -> JobId {
         match self {
             WriteRequest::Import { id, .. } => *id,
+            WriteRequest::Segment { id, .. } => *id,
         }
     }
 }

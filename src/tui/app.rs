@@ -418,17 +418,25 @@ impl App {
             }
             JobEvent::Finished { id, outcome } => {
                 self.jobs.retain(|j| j.id != id);
+                // Panes that started a job (a segment save) learn how it ended.
+                let finished = Action::Job(JobEvent::Finished {
+                    id,
+                    outcome: outcome.clone(),
+                });
+                let mut effects: Vec<Effect> = self
+                    .panes
+                    .iter_mut()
+                    .flat_map(|p| p.update(&finished))
+                    .collect();
                 // The summary and the error both name the file already.
                 match outcome {
                     Ok(summary) => {
                         self.toast(summary, Role::Ok);
-                        self.refresh_all()
+                        effects.extend(self.refresh_all());
                     }
-                    Err(message) => {
-                        self.toast(message, Role::Error);
-                        Vec::new()
-                    }
+                    Err(message) => self.toast(message, Role::Error),
                 }
+                effects
             }
         }
     }
@@ -693,10 +701,10 @@ mod tests {
     #[test]
     fn digits_and_tab_switch_only_to_panes_that_exist() {
         let mut a = app();
-        key(&mut a, KeyCode::Char('5'));
+        key(&mut a, KeyCode::Char('9'));
         assert_eq!(a.focused, 0);
         key(&mut a, KeyCode::Tab);
-        assert_eq!(a.focused, 0);
+        assert_eq!(a.focused, 1 % a.panes.len());
         key(&mut a, KeyCode::Char('1'));
         assert_eq!(a.focused, 0);
     }

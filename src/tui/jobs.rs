@@ -11,7 +11,9 @@
 
 use super::action::{Action, JobEvent, JobId, ReadReply, ReadRequest, WriteRequest};
 use super::queries;
+use super::segment_jobs::{self, SegmentCache};
 use crate::cli::Context;
+use crate::segment::SegmentError;
 use crate::workspace::Workspace;
 use crossbeam_channel::{Receiver, Sender};
 use rusqlite::{Connection, ErrorCode, InterruptHandle};
@@ -92,7 +94,10 @@ impl Jobs {
 
 fn reader_loop(ws: &Workspace, requests: &Receiver<ReadRequest>, out: &Sender<Action>) {
     let mut pending: VecDeque<ReadRequest> = VecDeque::new();
-    let mut reader = Reader::default();
+    let mut reader = Reader {
+        segments: SegmentCache::new(ws.clock()),
+        ..Reader::default()
+    };
     loop {
         if pending.is_empty() {
             match requests.recv() {
@@ -147,6 +152,8 @@ fn enqueue(pending: &mut VecDeque<ReadRequest>, request: ReadRequest) {
 pub struct Reader {
     generation: u64,
     ids: Vec<i64>,
+    /// The Segments pane's image, kept across requests.
+    segments: SegmentCache,
 }
 
 impl Reader {
@@ -213,6 +220,14 @@ impl Reader {
                 id: *id,
                 detail: queries::detail(conn, *id)?.map(Box::new),
             },
+            ReadRequest::Segments(read) => match self.segments.answer(conn, read) {
+                Ok(answer) => ReadReply::Segments(answer),
+                Err(SegmentError::Sqlite(e)) => return Err(e),
+                Err(e) => ReadReply::Failed {
+                    what: read.key(),
+                    message: e.to_string(),
+                },
+            },
         };
         reply(answer);
         Ok(())
@@ -235,6 +250,7 @@ fn writer_loop(
             WriteRequest::Import { path, kind, .. } => {
                 super::import::run(&mut ws, id, path, *kind, &cancel, out)
             }
+            WriteRequest::Segment { change, .. } => segment_jobs::write(&mut ws, change),
         };
         if outcome.is_ok() {
             own_writes.fetch_add(1, Ordering::SeqCst);
@@ -293,7 +309,10 @@ mod tests {
     #[test]
     fn a_view_answers_its_first_page_then_its_total_and_old_pages_are_dropped() {
         let (_dir, ws) = fixture();
-        let mut reader = Reader::default();
+        let mut reader = Reader {
+            segments: SegmentCache::new(ws.clock()),
+            ..Reader::default()
+        };
         let view = |filter: &str| ReadRequest::ContactsView {
             generation: 2,
             sort: Sort::default(),

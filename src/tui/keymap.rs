@@ -32,6 +32,14 @@ pub enum Command {
     Back,
     Yes,
     No,
+    // Segments pane.
+    New,
+    Edit,
+    Rename,
+    Duplicate,
+    Delete,
+    Save,
+    Complete,
 }
 
 /// One key chord.

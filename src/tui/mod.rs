@@ -17,6 +17,7 @@ mod layout;
 mod palette;
 pub mod panes;
 pub mod queries;
+pub mod segment_jobs;
 mod terminal;
 pub mod theme;
 pub mod ui;
