@@ -3,7 +3,8 @@
 //!
 //! - the **reader** answers reads (counts, pages, details). Requests with the same key
 //!   replace each other while queued (latest wins), and a new contacts view interrupts the
-//!   query in flight, so typing a filter over a million contacts never queues up scans;
+//!   query in flight, so typing a filter over a million contacts never queues up scans; a
+//!   second reader answers the Segments pane from the segment image it keeps loaded;
 //! - the **writer** runs changes (imports) one at a time, each in one transaction that
 //!   checks a cancel flag and rolls back when raised;
 //! - the **watcher** polls `PRAGMA data_version` every second and says when another
@@ -30,6 +31,9 @@ const WATCH_EVERY: Duration = Duration::from_secs(1);
 /// Handles to the worker threads, held by the event loop.
 pub struct Jobs {
     reads: Sender<ReadRequest>,
+    /// The Segments pane's reads go to a reader of their own, so loading the image and
+    /// counting while typing never wait behind contact pages, nor hold them up.
+    segment_reads: Sender<ReadRequest>,
     interrupt: InterruptHandle,
     writes: Sender<(WriteRequest, Arc<AtomicBool>)>,
     cancels: HashMap<JobId, Arc<AtomicBool>>,
@@ -40,6 +44,7 @@ impl Jobs {
     /// starts the threads.
     pub fn start(ctx: &Context, out: Sender<Action>) -> anyhow::Result<Jobs> {
         let reader = ctx.open()?;
+        let segment_reader = ctx.open()?;
         let writer = ctx.open()?;
         let watcher = ctx.open()?;
         let interrupt = reader.conn().get_interrupt_handle();
@@ -49,6 +54,10 @@ impl Jobs {
         let reader_out = out.clone();
         std::thread::spawn(move || reader_loop(&reader, &read_rx, &reader_out));
 
+        let (segment_reads, segment_rx) = crossbeam_channel::unbounded();
+        let segment_out = out.clone();
+        std::thread::spawn(move || reader_loop(&segment_reader, &segment_rx, &segment_out));
+
         let (writes, write_rx) = crossbeam_channel::unbounded();
         let writer_out = out.clone();
         let writer_count = Arc::clone(&own_writes);
@@ -57,6 +66,7 @@ impl Jobs {
         std::thread::spawn(move || watch_loop(&watcher, &out, &own_writes));
         Ok(Jobs {
             reads,
+            segment_reads,
             interrupt,
             writes,
             cancels: HashMap::new(),
@@ -65,6 +75,11 @@ impl Jobs {
 
     /// Queues a read; a new view interrupts whatever the reader is doing.
     pub fn read(&self, request: ReadRequest) {
+        if matches!(request, ReadRequest::Segments(_)) {
+            // A send only fails when the thread is gone, i.e. while shutting down.
+            let _ = self.segment_reads.send(request);
+            return;
+        }
         let interrupts = request.interrupts();
         if self.reads.send(request).is_ok() && interrupts {
             self.interrupt.interrupt();

@@ -208,6 +208,8 @@ pub struct SegmentsPane {
     pending: Option<(JobId, Option<String>)>,
     select_after_reload: Option<String>,
     message: Option<(Role, String)>,
+    /// Rows of the list that fit on screen.
+    height: usize,
 }
 
 impl Default for SegmentsPane {
@@ -226,6 +228,7 @@ impl Default for SegmentsPane {
             pending: None,
             select_after_reload: None,
             message: None,
+            height: 1,
         }
     }
 }
@@ -255,8 +258,13 @@ impl SegmentsPane {
     fn start_job(&mut self, change: SegmentWrite, select: Option<String>) -> Vec<Effect> {
         let id = self.next_job;
         self.next_job += 1;
+        let doing = match &change {
+            SegmentWrite::Save { .. } => "saving…",
+            SegmentWrite::Rename { .. } => "renaming…",
+            SegmentWrite::Delete { .. } => "deleting…",
+        };
         self.pending = Some((id, select));
-        self.message = Some((Role::Muted, "saving…".to_string()));
+        self.message = Some((Role::Muted, doing.to_string()));
         vec![Effect::Write(WriteRequest::Segment { id, change })]
     }
 
@@ -291,7 +299,7 @@ impl SegmentsPane {
     }
 
     fn list_command(&mut self, command: Command) -> Vec<Effect> {
-        let page = 10;
+        let page = self.height.max(1);
         match command {
             Command::Down => self.move_to(self.cursor + 1),
             Command::Up => self.move_to(self.cursor.saturating_sub(1)),
@@ -935,7 +943,9 @@ impl Pane for SegmentsPane {
         }
     }
 
-    fn resize(&mut self, _area: Rect) -> Vec<Effect> {
+    fn resize(&mut self, area: Rect) -> Vec<Effect> {
+        // One line for the list's heading.
+        self.height = usize::from(area.height).saturating_sub(1).max(1);
         Vec::new()
     }
 
