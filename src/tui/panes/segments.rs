@@ -54,7 +54,7 @@ const LIST_KEYS: &[Binding] = &[
     bind(
         &[Key::char('n')],
         Command::New,
-        "new segment (empty or from a template)",
+        "new: empty or from a template",
         Some("new"),
     ),
     bind(
@@ -518,8 +518,9 @@ impl SegmentsPane {
             return Vec::new();
         }
         match outcome {
-            Ok(summary) => {
-                self.message = Some((Role::Ok, summary.clone()));
+            Ok(_) => {
+                // The app toasts the summary.
+                self.message = None;
                 // The list reloads after the job; the name is selected once it is there.
                 self.select_after_reload = select;
                 if self.edit.is_some() {
@@ -835,7 +836,11 @@ impl SegmentsPane {
             .min(bounds.width);
         let height = u16::try_from(completion.items.len())
             .unwrap_or(u16::MAX)
-            .min(bounds.height.saturating_sub(editor.y - bounds.y + 2));
+            .min(
+                bounds
+                    .height
+                    .saturating_sub(editor.y.saturating_sub(bounds.y) + 2),
+            );
         let x = (editor.x + col).min(bounds.right().saturating_sub(width));
         let y = (editor.y + row.min(editor.height.saturating_sub(1)) + 1).min(bounds.bottom());
         let popup = Rect::new(x, y, width, height).intersection(bounds);
@@ -1150,6 +1155,26 @@ mod tests {
         let edit = pane.edit.as_ref().unwrap();
         assert_eq!(edit.editor.text(), TEMPLATES[0].rule);
         assert_eq!(edit.suggested, TEMPLATES[0].name);
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_mode() {
+        let modes = [
+            vec![LIST_KEYS, keymap::LIST_MOTION],
+            vec![EDITOR_KEYS],
+            vec![COMPLETION_KEYS],
+            vec![PICKER_KEYS],
+        ];
+        for tables in modes {
+            let keys: Vec<Key> = tables
+                .iter()
+                .flat_map(|t| t.iter())
+                .flat_map(|b| b.keys.iter().copied())
+                .collect();
+            for (i, k) in keys.iter().enumerate() {
+                assert!(!keys[i + 1..].contains(k), "{} bound twice", k.label());
+            }
+        }
     }
 
     #[test]
