@@ -4,6 +4,7 @@
 use super::Context;
 use crate::maintenance::log::{self, Detail, Entry, Filter};
 use crate::text::inert;
+use crate::tui::queries::format_time;
 use anyhow::{anyhow, Context as _};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
@@ -80,13 +81,6 @@ pub fn rfc3339(at: i64) -> String {
         .unwrap_or_else(|| at.to_string())
 }
 
-/// Unix seconds as a short UTC time for people (`2026-01-01 10:00`).
-pub fn short_time(at: i64) -> String {
-    DateTime::<Utc>::from_timestamp(at, 0)
-        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_else(|| at.to_string())
-}
-
 fn list(ctx: &Context, args: &Args) -> anyhow::Result<()> {
     let filter = Filter {
         kind: args.kind.clone(),
@@ -148,7 +142,7 @@ fn line(e: &Entry) -> String {
     format!(
         "{:>6}  {} UTC  {:<12} {:<16} {}{state}",
         e.id,
-        short_time(e.at),
+        format_time(e.at),
         inert(&e.user),
         inert(&e.kind),
         inert(&e.summary)

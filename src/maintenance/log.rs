@@ -98,8 +98,14 @@ enum Plan {
     /// A saved segment goes away again.
     SegmentDelete(String),
     /// A deleted or changed segment gets this rule (again).
-    SegmentSave { name: String, rule: String },
-    SegmentRename { from: String, to: String },
+    SegmentSave {
+        name: String,
+        rule: String,
+    },
+    SegmentRename {
+        from: String,
+        to: String,
+    },
 }
 
 fn plan(undo: &Value) -> Option<Plan> {
@@ -113,7 +119,10 @@ fn plan(undo: &Value) -> Option<Plan> {
     if let Some(d) = undo.get("segment_delete") {
         return text(&d["name"]).map(Plan::SegmentDelete);
     }
-    if let Some(s) = undo.get("segment_save").or_else(|| undo.get("segment_update")) {
+    if let Some(s) = undo
+        .get("segment_save")
+        .or_else(|| undo.get("segment_update"))
+    {
         return Some(Plan::SegmentSave {
             name: text(&s["name"])?,
             rule: text(&s["rule"])?,

@@ -3,6 +3,7 @@
 use super::keymap::Command;
 use super::queries::{ContactDetail, ContactRow, Sort};
 use crate::import::Kind;
+use crate::maintenance::log as mlog;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
 
@@ -73,6 +74,16 @@ pub enum ReadRequest {
     ContactDetail {
         id: i64,
     },
+    /// A page of the maintenance log matching `filter`, newest first, with its total.
+    LogPage {
+        generation: u64,
+        filter: mlog::Filter,
+        start: usize,
+        len: usize,
+    },
+    LogDetail {
+        id: i64,
+    },
 }
 
 impl ReadRequest {
@@ -83,6 +94,8 @@ impl ReadRequest {
             ReadRequest::ContactsView { .. } => "contacts-view",
             ReadRequest::ContactsPage { .. } => "contacts-page",
             ReadRequest::ContactDetail { .. } => "contact-detail",
+            ReadRequest::LogPage { .. } => "log-page",
+            ReadRequest::LogDetail { .. } => "log-detail",
         }
     }
 
@@ -115,6 +128,21 @@ pub enum ReadReply {
         id: i64,
         detail: Option<Box<ContactDetail>>,
     },
+    /// Entries `start..` of the log view `generation`, the view's total, and the kinds
+    /// and users the log holds (for the filters to cycle through).
+    LogPage {
+        generation: u64,
+        total: usize,
+        start: usize,
+        rows: Vec<mlog::Entry>,
+        kinds: Vec<String>,
+        users: Vec<String>,
+    },
+    /// `None` when the entry does not exist.
+    LogDetail {
+        id: i64,
+        detail: Option<Box<mlog::Detail>>,
+    },
     Failed {
         what: &'static str,
         message: String,
@@ -129,6 +157,8 @@ pub enum WriteRequest {
         path: PathBuf,
         kind: Kind,
     },
+    /// Undo maintenance log entry `log_id` (see [`mlog::undo`]).
+    UndoLog { id: JobId, log_id: i64 },
 }
 
 impl WriteRequest {
@@ -136,6 +166,7 @@ impl WriteRequest {
     pub fn id(&self) -> JobId {
         match self {
             WriteRequest::Import { id, .. } => *id,
+            WriteRequest::UndoLog { id, .. } => *id,
         }
     }
 }

@@ -12,6 +12,7 @@
 use super::action::{Action, JobEvent, JobId, ReadReply, ReadRequest, WriteRequest};
 use super::queries;
 use crate::cli::Context;
+use crate::maintenance::log as mlog;
 use crate::workspace::Workspace;
 use crossbeam_channel::{Receiver, Sender};
 use rusqlite::{Connection, ErrorCode, InterruptHandle};
@@ -213,6 +214,23 @@ impl Reader {
                 id: *id,
                 detail: queries::detail(conn, *id)?.map(Box::new),
             },
+            ReadRequest::LogPage {
+                generation,
+                filter,
+                start,
+                len,
+            } => ReadReply::LogPage {
+                generation: *generation,
+                total: mlog::count(conn, filter)?,
+                start: *start,
+                rows: mlog::page(conn, filter, *start, *len)?,
+                kinds: mlog::kinds(conn)?,
+                users: mlog::users(conn)?,
+            },
+            ReadRequest::LogDetail { id } => ReadReply::LogDetail {
+                id: *id,
+                detail: mlog::detail(conn, *id)?.map(Box::new),
+            },
         };
         reply(answer);
         Ok(())
@@ -235,6 +253,9 @@ fn writer_loop(
             WriteRequest::Import { path, kind, .. } => {
                 super::import::run(&mut ws, id, path, *kind, &cancel, out)
             }
+            WriteRequest::UndoLog { log_id, .. } => mlog::undo(&mut ws, *log_id)
+                .map(|undo| format!("Undid log entry {log_id} (logged as {undo})"))
+                .map_err(|e| e.to_string()),
         };
         if outcome.is_ok() {
             own_writes.fetch_add(1, Ordering::SeqCst);

@@ -32,6 +32,12 @@ pub enum Command {
     Back,
     Yes,
     No,
+    /// Step a list's kind filter to the next kind.
+    CycleKind,
+    /// Step a list's user filter to the next user.
+    CycleUser,
+    /// Undo the selected change.
+    Undo,
 }
 
 /// One key chord.
