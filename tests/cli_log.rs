@@ -73,17 +73,36 @@ fn every_kind_of_change_is_listed_newest_first_with_its_user() {
     let w = setup();
     let (ann1, ann2) = (
         contact_id(&w, "ann.smith@example.com"),
-        count(&w, "SELECT max(id) FROM contacts WHERE email = 'ann.smith@example.com'"),
+        count(
+            &w,
+            "SELECT max(id) FROM contacts WHERE email = 'ann.smith@example.com'",
+        ),
     );
     let bob = contact_id(&w, "bob@gmial.com");
     let cleo = contact_id(&w, "cleo@example.org");
-    as_user(&w, "bob", &["dedupe", "merge", &format!("#{ann1}"), &format!("#{ann2}")]);
+    as_user(
+        &w,
+        "bob",
+        &["dedupe", "merge", &format!("#{ann1}"), &format!("#{ann2}")],
+    );
     let merge_id = count(&w, "SELECT max(id) FROM dedupe_merges").to_string();
     as_user(&w, "bob", &["dedupe", "unmerge", &merge_id]);
-    as_user(&w, "alice", &["audit", "fix", "email_typo", &bob.to_string()]);
-    as_user(&w, "alice", &["audit", "suppress", "--reason", "asked", &cleo.to_string()]);
+    as_user(
+        &w,
+        "alice",
+        &["audit", "fix", "email_typo", &bob.to_string()],
+    );
+    as_user(
+        &w,
+        "alice",
+        &["audit", "suppress", "--reason", "asked", &cleo.to_string()],
+    );
     as_user(&w, "alice", &["segment", "save", "Ann", "first_name = Ann"]);
-    as_user(&w, "alice", &["export", "--segment", "Ann", "-o", "ann.csv"]);
+    as_user(
+        &w,
+        "alice",
+        &["export", "--segment", "Ann", "-o", "ann.csv"],
+    );
     as_user(&w, "alice", &["segment", "delete", "Ann"]);
 
     let all = entries(&w, &[]);
@@ -116,48 +135,78 @@ fn every_kind_of_change_is_listed_newest_first_with_its_user() {
     assert!(entries(&w, &["--user", "bob"])
         .iter()
         .all(|e| e["user"] == "bob"));
-    assert_eq!(kinds(&entries(&w, &["--user", "bob"])), ["unmerge", "merge"]);
+    assert_eq!(
+        kinds(&entries(&w, &["--user", "bob"])),
+        ["unmerge", "merge"]
+    );
     assert_eq!(entries(&w, &["--limit", "2"]).len(), 2);
     assert_eq!(entries(&w, &["--since", "2026-01-02"]).len(), 0);
     assert_eq!(entries(&w, &["--since", "2025-12-31"]).len(), all.len());
     assert_eq!(entries(&w, &["--since", "1d"]).len(), all.len());
     assert_eq!(entries(&w, &["--until", "2025-12-31"]).len(), 0);
     assert_eq!(entries(&w, &["--until", "2026-01-01"]).len(), all.len());
-    assert!(w.fails(&["log", "--since", "yesterday"]).contains("--since"));
+    assert!(w
+        .fails(&["log", "--since", "yesterday"])
+        .contains("--since"));
 
     // Human lines: time (UTC), user, kind, summary.
     let human = w.ok(&["log", "--user", "bob"]);
     let first = human.lines().next().unwrap();
     assert!(first.contains("2026-01-01 00:00 UTC"), "{first}");
-    assert!(first.contains("bob") && first.contains("unmerge"), "{first}");
-    assert!(first.contains(&format!("unmerged contact {ann2}")), "{first}");
+    assert!(
+        first.contains("bob") && first.contains("unmerge"),
+        "{first}"
+    );
+    assert!(
+        first.contains(&format!("unmerged contact {ann2}")),
+        "{first}"
+    );
 
     // Details of the fix: the field-level before/after and the contact touched.
     let fix_id = newest(&w, "fix")["id"].as_i64().unwrap().to_string();
     let show = w.json(&["log", "show", &fix_id, "--json"]);
     let changes = show["changes"].as_array().unwrap();
-    assert!(changes
-        .iter()
-        .any(|c| c["before"] == "bob@gmial.com" && c["after"] == "bob@gmail.com"
-            && c["contact_id"] == bob), "{show}");
+    assert!(
+        changes.iter().any(|c| c["before"] == "bob@gmial.com"
+            && c["after"] == "bob@gmail.com"
+            && c["contact_id"] == bob),
+        "{show}"
+    );
     assert_eq!(show["contacts"][0]["contact_id"], bob);
     let text = w.ok(&["log", "show", &fix_id]);
     assert!(text.contains("bob@gmial.com -> bob@gmail.com"), "{text}");
-    assert!(w.fails(&["log", "show", "9999"]).contains("no log entry 9999"));
+    assert!(w
+        .fails(&["log", "show", "9999"])
+        .contains("no log entry 9999"));
 }
 
 #[test]
 fn undo_of_a_merge_from_the_log_restores_both_contacts_and_is_logged() {
     let w = setup();
     let ann1 = contact_id(&w, "ann.smith@example.com");
-    let ann2 = count(&w, "SELECT max(id) FROM contacts WHERE email = 'ann.smith@example.com'");
+    let ann2 = count(
+        &w,
+        "SELECT max(id) FROM contacts WHERE email = 'ann.smith@example.com'",
+    );
     w.ok(&["dedupe", "merge", &format!("#{ann1}"), &format!("#{ann2}")]);
-    assert_eq!(count(&w, "SELECT count(*) FROM contacts WHERE merged_into IS NULL"), 3);
+    assert_eq!(
+        count(
+            &w,
+            "SELECT count(*) FROM contacts WHERE merged_into IS NULL"
+        ),
+        3
+    );
     let merge = newest(&w, "merge");
     let id = merge["id"].as_i64().unwrap().to_string();
     let out = w.ok(&["log", "undo", &id]);
     assert!(out.contains(&format!("Undid entry {id}")), "{out}");
-    assert_eq!(count(&w, "SELECT count(*) FROM contacts WHERE merged_into IS NULL"), 4);
+    assert_eq!(
+        count(
+            &w,
+            "SELECT count(*) FROM contacts WHERE merged_into IS NULL"
+        ),
+        4
+    );
     let unmerge = newest(&w, "unmerge");
     assert_eq!(newest(&w, "merge")["undone_by"], unmerge["id"]);
     let again = w.fails(&["log", "undo", &id]);
@@ -179,14 +228,20 @@ fn undo_of_a_suppression_and_a_segment_save_from_the_log() {
     assert_eq!(shown["undoes"].to_string(), id);
 
     w.ok(&["segment", "save", "Ann", "first_name = Ann"]);
-    let save = newest(&w, "segment_save")["id"].as_i64().unwrap().to_string();
+    let save = newest(&w, "segment_save")["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
     w.ok(&["log", "undo", &save]);
     assert_eq!(count(&w, "SELECT count(*) FROM segments"), 0);
     let delete = newest(&w, "segment_delete");
     assert_eq!(newest(&w, "segment_save")["undone_by"], delete["id"]);
     // The deletion is itself undoable: the segment comes back with its rule.
     w.ok(&["log", "undo", &delete["id"].to_string()]);
-    assert_eq!(count(&w, "SELECT count(*) FROM segments WHERE name = 'Ann'"), 1);
+    assert_eq!(
+        count(&w, "SELECT count(*) FROM segments WHERE name = 'Ann'"),
+        1
+    );
 }
 
 #[test]
@@ -196,8 +251,13 @@ fn forget_import_and_unknown_entries_cannot_be_undone() {
     w.ok(&["audit", "forget", &cleo.to_string(), "--yes"]);
     let forget = newest(&w, "forget")["id"].as_i64().unwrap().to_string();
     let err = w.fails(&["log", "undo", &forget]);
-    assert!(err.contains("cannot be undone") && err.contains("permanent"), "{err}");
+    assert!(
+        err.contains("cannot be undone") && err.contains("permanent"),
+        "{err}"
+    );
     let import = newest(&w, "import")["id"].as_i64().unwrap().to_string();
     assert!(w.fails(&["log", "undo", &import]).contains("has no undo"));
-    assert!(w.fails(&["log", "undo", "9999"]).contains("no log entry 9999"));
+    assert!(w
+        .fails(&["log", "undo", "9999"])
+        .contains("no log entry 9999"));
 }

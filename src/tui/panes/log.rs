@@ -489,15 +489,17 @@ impl LogPane {
         let visible = self.offset..(self.offset + self.height).min(total);
         let rows = visible.clone().map(|i| match self.row(i) {
             Some(e) => {
-                let (role, suffix) = match e.undone_by {
-                    Some(by) => (Role::Muted, format!("  (undone by {by})")),
-                    None => (Role::Base, String::new()),
+                // Marked in words, not only by colour (NO_COLOR), and before the summary
+                // so that truncation never hides it.
+                let (role, mark) = match e.undone_by {
+                    Some(_) => (Role::Muted, "(undone) "),
+                    None => (Role::Base, ""),
                 };
                 Row::new([
                     Cell::from(format_time(e.at)),
                     Cell::from(inert(&e.user).into_owned()),
                     Cell::from(inert(&e.kind).into_owned()),
-                    Cell::from(format!("{}{suffix}", inert(&e.summary))),
+                    Cell::from(format!("{mark}{}", inert(&e.summary))),
                 ])
                 .style(theme.style(role))
             }
