@@ -261,3 +261,35 @@ fn forget_import_and_unknown_entries_cannot_be_undone() {
         .fails(&["log", "undo", "9999"])
         .contains("no log entry 9999"));
 }
+
+#[test]
+fn undo_of_not_duplicate_puts_the_pair_back_in_the_review() {
+    let w = setup();
+    w.ok(&["dedupe", "scan"]);
+    let pairs = || count(&w, "SELECT count(*) FROM dedupe_pairs");
+    let before = pairs();
+    assert!(before >= 1);
+    let (a, b): (i64, i64) = {
+        let conn = rusqlite::Connection::open(w.db()).unwrap();
+        conn.query_row(
+            "SELECT contact_a, contact_b FROM dedupe_pairs ORDER BY score DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    w.ok(&[
+        "dedupe",
+        "not-duplicate",
+        &format!("#{a}"),
+        &format!("#{b}"),
+    ]);
+    assert_eq!(pairs(), before - 1);
+    let entry = newest(&w, "not_duplicate");
+    assert_eq!(entry["undoable"], true);
+    w.ok(&["log", "undo", &entry["id"].to_string()]);
+    assert_eq!(pairs(), before);
+    assert_eq!(count(&w, "SELECT count(*) FROM dedupe_decisions"), 0);
+    let back = newest(&w, "not_duplicate_undo");
+    assert_eq!(newest(&w, "not_duplicate")["undone_by"], back["id"]);
+}

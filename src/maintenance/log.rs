@@ -6,6 +6,7 @@
 //! entry by handing it to the undo of the feature that wrote it.
 
 use crate::audit::{actions as audit_actions, AuditError};
+use crate::dedupe::pairs::{self, StoredPair};
 use crate::dedupe::{merge, DedupeError};
 use crate::segment::{self, Image, Scope, SegmentError};
 use crate::workspace::{Workspace, WorkspaceError};
@@ -106,6 +107,9 @@ enum Plan {
         from: String,
         to: String,
     },
+    /// The pair marked "not duplicates" goes back into the review:
+    /// [`pairs::forget_not_duplicate`].
+    BackToReview(StoredPair),
 }
 
 fn plan(undo: &Value) -> Option<Plan> {
@@ -133,6 +137,20 @@ fn plan(undo: &Value) -> Option<Plan> {
             from: text(&r["from"])?,
             to: text(&r["to"])?,
         });
+    }
+    if undo.get("delete_decision").is_some() {
+        let p = undo.get("restore_pair")?;
+        let reasons = serde_json::from_str(p.get("reasons")?.as_str()?).ok()?;
+        let (a, b) = (p.get("contact_a")?.as_i64()?, p.get("contact_b")?.as_i64()?);
+        return Some(Plan::BackToReview(StoredPair {
+            contact_a: a,
+            contact_b: b,
+            id_a: pairs::display_id(a, None),
+            id_b: pairs::display_id(b, None),
+            score: p.get("score")?.as_f64()?,
+            cluster: p.get("cluster").and_then(Value::as_i64),
+            reasons,
+        }));
     }
     None
 }
@@ -352,6 +370,10 @@ pub fn undo(ws: &mut Workspace, log_id: i64) -> Result<i64, LogError> {
     let Some(plan) = plan_of(payload.as_deref()) else {
         return Err(cannot(match kind.as_str() {
             "forget" => "erasing a person is permanent".to_string(),
+            "not_duplicate" => {
+                "the pair was not in the duplicate review when it was marked; scan again"
+                    .to_string()
+            }
             _ => format!("a {kind} entry has no undo"),
         }));
     };
@@ -369,14 +391,22 @@ pub fn undo(ws: &mut Workspace, log_id: i64) -> Result<i64, LogError> {
             segment::save(ws, &image, &name, &rule)?;
         }
         Plan::SegmentRename { from, to } => segment::rename(ws, &from, &to)?,
+        Plan::BackToReview(pair) => pairs::forget_not_duplicate(ws, &pair)?,
     }
-    // The segment store logged its change as the last row it inserted on this connection.
+    // These undos log their change as the last row they insert on this connection.
     let undo_id = ws.conn().last_insert_rowid();
     ws.write(|tx| -> Result<(), LogError> {
-        tx.execute(
-            "UPDATE maintenance_log SET undone_by = ?1 WHERE id = ?2 AND undone_by IS NULL",
+        let marked = tx.execute(
+            "UPDATE maintenance_log SET undone_by = ?1
+             WHERE id = ?2 AND undone_by IS NULL
+               AND EXISTS (SELECT 1 FROM maintenance_log WHERE id = ?1 AND id > ?2)",
             params![undo_id, log_id],
         )?;
+        if marked == 0 {
+            return Err(cannot(format!(
+                "the {kind} was undone but entry {log_id} could not be marked undone"
+            )));
+        }
         Ok(())
     })?;
     Ok(undo_id)

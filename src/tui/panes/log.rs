@@ -685,9 +685,8 @@ impl Pane for LogPane {
             Action::Command(command) if self.confirm.is_some() => self.confirm_command(*command),
             _ if self.input.is_some() => self.input_action(action),
             Action::Command(command) => {
-                if self.notice.as_ref().is_some_and(|n| n.role != Role::Muted) {
-                    self.notice = None;
-                }
+                // A notice answers the previous key; the next one clears it.
+                self.notice = None;
                 if self.opened.is_some() {
                     self.detail_command(*command)
                 } else {
