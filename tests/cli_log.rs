@@ -226,6 +226,7 @@ fn undo_of_a_suppression_and_a_segment_save_from_the_log() {
     assert_eq!(newest(&w, "suppress")["undone_by"], undo["id"]);
     let shown = w.json(&["log", "show", &undo["id"].to_string(), "--json"]);
     assert_eq!(shown["undoes"].to_string(), id);
+    assert_eq!(shown["contacts"][0]["contact_id"], cleo, "{shown}");
 
     w.ok(&["segment", "save", "Ann", "first_name = Ann"]);
     let save = newest(&w, "segment_save")["id"]

@@ -320,8 +320,26 @@ pub fn detail(conn: &Connection, id: i64) -> rusqlite::Result<Option<Detail>> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
+    let undoes = details
+        .as_ref()
+        .and_then(|d| d.get("undoes"))
+        .and_then(Value::as_i64);
     let mut ids: Vec<i64> = changes.iter().map(|c| c.contact_id).collect();
     ids.extend(details.as_ref().map(named_contacts).unwrap_or_default());
+    // An undo touches the contacts of the change it reverses.
+    if let Some(of) = undoes.filter(|_| ids.is_empty()) {
+        let undone: Option<String> = conn
+            .query_row(
+                "SELECT details FROM maintenance_log WHERE id = ?1",
+                [of],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        if let Some(d) = undone.and_then(|d| serde_json::from_str::<Value>(&d).ok()) {
+            ids.extend(named_contacts(&d));
+        }
+    }
     ids.sort_unstable();
     ids.dedup();
     let mut email = conn.prepare("SELECT email FROM contacts WHERE id = ?1")?;
@@ -335,10 +353,6 @@ pub fn detail(conn: &Connection, id: i64) -> rusqlite::Result<Option<Detail>> {
             Ok(Affected { contact_id, email })
         })
         .collect::<rusqlite::Result<_>>()?;
-    let undoes = details
-        .as_ref()
-        .and_then(|d| d.get("undoes"))
-        .and_then(Value::as_i64);
     Ok(Some(Detail {
         entry,
         details,

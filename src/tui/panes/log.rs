@@ -35,7 +35,7 @@ const LIST_KEYS: &[Binding] = &[
     Binding {
         keys: &[Key::code(KeyCode::Enter)],
         command: Command::Open,
-        desc: "details: before/after, contacts",
+        desc: "details: changes, contacts",
         hint: Some("details"),
     },
     Binding {
@@ -53,14 +53,14 @@ const LIST_KEYS: &[Binding] = &[
     Binding {
         keys: &[Key::char('f')],
         command: Command::CycleKind,
-        desc: "next kind filter (import, merge…)",
+        desc: "next kind filter",
         hint: Some("kind"),
     },
     Binding {
         keys: &[Key::char('U')],
         command: Command::CycleUser,
         desc: "next user filter",
-        hint: Some("user"),
+        hint: None,
     },
     Binding {
         keys: &[Key::code(KeyCode::Esc)],
