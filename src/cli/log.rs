@@ -100,20 +100,19 @@ fn list(ctx: &Context, args: &Args) -> anyhow::Result<()> {
         text: None,
     };
     let ws = ctx.open()?;
-    let entries = log::page(ws.conn(), &filter, 0, args.limit)?;
+    let entries = log::page_with_details(ws.conn(), &filter, 0, args.limit)?;
     if args.json {
-        let mut out = Vec::with_capacity(entries.len());
-        for e in &entries {
-            let details = log::detail(ws.conn(), e.id)?.and_then(|d| d.details);
-            out.push(entry_json(e, details));
-        }
+        let out: Vec<Value> = entries
+            .into_iter()
+            .map(|(e, details)| entry_json(&e, details))
+            .collect();
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
     if entries.is_empty() {
         println!("No log entries.");
     }
-    for e in &entries {
+    for (e, _) in &entries {
         println!("{}", line(e));
     }
     Ok(())

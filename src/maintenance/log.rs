@@ -241,6 +241,17 @@ pub fn page(
     start: usize,
     len: usize,
 ) -> rusqlite::Result<Vec<Entry>> {
+    let rows = page_with_details(conn, filter, start, len)?;
+    Ok(rows.into_iter().map(|(e, _)| e).collect())
+}
+
+/// [`page`] with each entry's stored details (JSON).
+pub fn page_with_details(
+    conn: &Connection,
+    filter: &Filter,
+    start: usize,
+    len: usize,
+) -> rusqlite::Result<Vec<(Entry, Option<Value>)>> {
     let (clause, mut values) = conditions(filter);
     let n = values.len();
     values.push(rusqlite::types::Value::Integer(
@@ -255,7 +266,12 @@ pub fn page(
         n + 2
     ))?;
     let rows = stmt.query_map(rusqlite::params_from_iter(values), entry_of)?;
-    rows.map(|r| r.map(|(e, _, _)| e)).collect()
+    rows.map(|r| r.map(|(e, d, _)| (e, parse_details(d))))
+        .collect()
+}
+
+fn parse_details(details: Option<String>) -> Option<Value> {
+    details.and_then(|d| serde_json::from_str(&d).ok())
 }
 
 /// The distinct kinds in the log, alphabetically (for a kind filter to cycle through).
@@ -305,7 +321,7 @@ pub fn detail(conn: &Connection, id: i64) -> rusqlite::Result<Option<Detail>> {
     let Some((entry, details, _)) = row else {
         return Ok(None);
     };
-    let details: Option<Value> = details.and_then(|d| serde_json::from_str(&d).ok());
+    let details = parse_details(details);
     let mut stmt = conn.prepare(
         "SELECT contact_id, field, old_value, new_value FROM field_changes
          WHERE log_id = ?1 ORDER BY id",

@@ -947,6 +947,24 @@ mod tests {
     }
 
     #[test]
+    fn no_key_means_two_things_in_one_mode() {
+        for tables in [
+            vec![LIST_KEYS, keymap::LIST_MOTION, keymap::GLOBAL],
+            vec![DETAIL_KEYS, keymap::GLOBAL],
+            vec![keymap::CONFIRM, keymap::GLOBAL],
+        ] {
+            let keys: Vec<Key> = tables
+                .iter()
+                .flat_map(|t| t.iter())
+                .flat_map(|b| b.keys.iter().copied())
+                .collect();
+            for (i, k) in keys.iter().enumerate() {
+                assert!(!keys[i + 1..].contains(k), "{} bound twice", k.label());
+            }
+        }
+    }
+
+    #[test]
     fn an_empty_log_has_no_cursor_to_act_on() {
         let mut pane = loaded(0);
         assert!(cmd(&mut pane, Command::Down).is_empty());
