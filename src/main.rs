@@ -42,6 +42,8 @@ enum Command {
     Segment(cli::segment::Args),
     /// Export a segment (or the suppression list) for a mailing platform.
     Export(cli::export::Args),
+    /// The maintenance log: list changes, show one, undo a reversible one.
+    Log(cli::log::Args),
 }
 
 fn main() -> ExitCode {
@@ -56,6 +58,7 @@ fn main() -> ExitCode {
             Some(Command::Dedupe(a)) => cli::dedupe::run(&ctx, a),
             Some(Command::Segment(a)) => cli::segment::run(&ctx, a),
             Some(Command::Export(a)) => cli::export::run(&ctx, a),
+            Some(Command::Log(a)) => cli::log::run(&ctx, a),
             None => listwarden::tui::run(&ctx, args.theme),
         },
     );

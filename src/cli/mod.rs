@@ -49,5 +49,6 @@ pub mod dedupe;
 pub mod demo;
 pub mod export;
 pub mod import;
+pub mod log;
 pub mod segment;
 pub mod stats;

@@ -4,6 +4,7 @@ use super::keymap::Command;
 use super::queries::{ContactDetail, ContactRow, Sort};
 use super::segment_jobs::{SegmentRead, SegmentReply, SegmentWrite};
 use crate::import::Kind;
+use crate::maintenance::log as mlog;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
 
@@ -76,6 +77,16 @@ pub enum ReadRequest {
     },
     /// The Segments pane's reads, answered from the reader's cached image.
     Segments(SegmentRead),
+    /// A page of the maintenance log matching `filter`, newest first, with its total.
+    LogPage {
+        generation: u64,
+        filter: mlog::Filter,
+        start: usize,
+        len: usize,
+    },
+    LogDetail {
+        id: i64,
+    },
 }
 
 impl ReadRequest {
@@ -87,6 +98,8 @@ impl ReadRequest {
             ReadRequest::ContactsPage { .. } => "contacts-page",
             ReadRequest::ContactDetail { .. } => "contact-detail",
             ReadRequest::Segments(read) => read.key(),
+            ReadRequest::LogPage { .. } => "log-page",
+            ReadRequest::LogDetail { .. } => "log-detail",
         }
     }
 
@@ -120,6 +133,21 @@ pub enum ReadReply {
         detail: Option<Box<ContactDetail>>,
     },
     Segments(SegmentReply),
+    /// Entries `start..` of the log view `generation`, the view's total, and the kinds
+    /// and users the log holds (for the filters to cycle through).
+    LogPage {
+        generation: u64,
+        total: usize,
+        start: usize,
+        rows: Vec<mlog::Entry>,
+        kinds: Vec<String>,
+        users: Vec<String>,
+    },
+    /// `None` when the entry does not exist.
+    LogDetail {
+        id: i64,
+        detail: Option<Box<mlog::Detail>>,
+    },
     Failed {
         what: &'static str,
         message: String,
@@ -136,6 +164,8 @@ pub enum WriteRequest {
     },
     /// Save, rename or delete a segment.
     Segment { id: JobId, change: SegmentWrite },
+    /// Undo maintenance log entry `log_id` (see [`mlog::undo`]).
+    UndoLog { id: JobId, log_id: i64 },
 }
 
 impl WriteRequest {
@@ -144,6 +174,7 @@ impl WriteRequest {
         match self {
             WriteRequest::Import { id, .. } => *id,
             WriteRequest::Segment { id, .. } => *id,
+            WriteRequest::UndoLog { id, .. } => *id,
         }
     }
 }

@@ -15,6 +15,7 @@ use super::queries;
 use super::segment_jobs::{self, SegmentCache};
 use crate::cli::Context;
 use crate::segment::SegmentError;
+use crate::maintenance::log as mlog;
 use crate::workspace::Workspace;
 use crossbeam_channel::{Receiver, Sender};
 use rusqlite::{Connection, ErrorCode, InterruptHandle};
@@ -243,6 +244,23 @@ impl Reader {
                     message: e.to_string(),
                 },
             },
+            ReadRequest::LogPage {
+                generation,
+                filter,
+                start,
+                len,
+            } => ReadReply::LogPage {
+                generation: *generation,
+                total: mlog::count(conn, filter)?,
+                start: *start,
+                rows: mlog::page(conn, filter, *start, *len)?,
+                kinds: mlog::kinds(conn)?,
+                users: mlog::users(conn)?,
+            },
+            ReadRequest::LogDetail { id } => ReadReply::LogDetail {
+                id: *id,
+                detail: mlog::detail(conn, *id)?.map(Box::new),
+            },
         };
         reply(answer);
         Ok(())
@@ -266,6 +284,9 @@ fn writer_loop(
                 super::import::run(&mut ws, id, path, *kind, &cancel, out)
             }
             WriteRequest::Segment { change, .. } => segment_jobs::write(&mut ws, change),
+            WriteRequest::UndoLog { log_id, .. } => mlog::undo(&mut ws, *log_id)
+                .map(|undo| format!("Undid log entry {log_id} (logged as {undo})"))
+                .map_err(|e| e.to_string()),
         };
         if outcome.is_ok() {
             own_writes.fetch_add(1, Ordering::SeqCst);

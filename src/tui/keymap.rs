@@ -40,6 +40,12 @@ pub enum Command {
     Delete,
     Save,
     Complete,
+    /// Step a list's kind filter to the next kind.
+    CycleKind,
+    /// Step a list's user filter to the next user.
+    CycleUser,
+    /// Undo the selected change.
+    Undo,
 }
 
 /// One key chord.

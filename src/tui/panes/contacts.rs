@@ -141,18 +141,18 @@ impl DetailLines {
     }
 }
 
-static BLANK: DetailLine = DetailLine {
+pub(crate) static BLANK: DetailLine = DetailLine {
     role: Role::Base,
     label: String::new(),
     text: String::new(),
 };
 
-/// A line of the detail view before styling.
+/// A line of a detail view before styling (the Log pane's details use it too).
 #[derive(Debug, Clone, PartialEq)]
-struct DetailLine {
-    role: Role,
-    label: String,
-    text: String,
+pub(crate) struct DetailLine {
+    pub(crate) role: Role,
+    pub(crate) label: String,
+    pub(crate) text: String,
 }
 
 /// State of the Contacts pane.
@@ -622,7 +622,7 @@ impl ContactsPane {
     }
 }
 
-fn styled_line(line: &DetailLine, label_width: usize, theme: &Theme) -> Line<'static> {
+pub(crate) fn styled_line(line: &DetailLine, label_width: usize, theme: &Theme) -> Line<'static> {
     let text = Span::styled(inert(&line.text).into_owned(), theme.style(line.role));
     if line.label.is_empty() {
         return Line::from(text);

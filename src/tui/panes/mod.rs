@@ -7,6 +7,7 @@
 
 pub mod contacts;
 pub mod segments;
+pub mod log;
 
 use super::action::{Action, Effect};
 use super::keymap::Binding;
@@ -49,5 +50,6 @@ pub fn all() -> Vec<Box<dyn Pane>> {
     vec![
         Box::new(contacts::ContactsPane::default()),
         Box::new(segments::SegmentsPane::default()),
+        Box::new(log::LogPane::default()),
     ]
 }

@@ -1,0 +1,3 @@
+//! Keeping the list healthy over time: the maintenance log (browse, inspect, undo).
+
+pub mod log;

@@ -1,0 +1,102 @@
+//! The Log pane drawn with ratatui's TestBackend at 80x24 (the pane's area of a standard
+//! terminal), on a workspace whose log was written by the real features: a suppression,
+//! a segment save, a merge and the undo of the suppression.
+
+use listwarden::audit;
+use listwarden::clock::Clock;
+use listwarden::dedupe::merge::{self, Survivor};
+use listwarden::maintenance::log;
+use listwarden::segment::{self, Image, Scope};
+use listwarden::tui::action::{Action, Effect};
+use listwarden::tui::jobs::Reader;
+use listwarden::tui::panes::log::LogPane;
+use listwarden::tui::panes::Pane;
+use listwarden::tui::theme::Theme;
+use listwarden::workspace::{OpenOptions, Workspace, WorkspaceError};
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+use ratatui::Terminal;
+use std::collections::VecDeque;
+
+/// Where a pane draws in an 80x24 terminal: below the pane bar, above status and hints.
+const PANE: Rect = Rect {
+    x: 0,
+    y: 1,
+    width: 80,
+    height: 21,
+};
+
+fn workspace(dir: &std::path::Path) -> Workspace {
+    let options = OpenOptions {
+        user: Some("alice".into()),
+        clock: Clock::parse("2026-01-05T09:30:00Z").unwrap(),
+        ..OpenOptions::default()
+    };
+    let mut ws = Workspace::open(&dir.join("w.db"), &options).unwrap();
+    ws.write(|tx| -> Result<(), WorkspaceError> {
+        tx.execute_batch(include_str!("tui_fixture.sql"))?;
+        Ok(())
+    })
+    .unwrap();
+    let suppressed = audit::suppress(&mut ws, &[4], "asked by phone").unwrap();
+    let expr = segment::parse_rule("rule", "country = GB").unwrap();
+    let image = Image::load_scoped(ws.conn(), &Scope::of([&expr])).unwrap();
+    segment::save(&mut ws, &image, "UK", "country = GB").unwrap();
+    merge::merge(&mut ws, 1, 2, Survivor::Chosen).unwrap();
+    log::undo(&mut ws, suppressed).unwrap();
+    ws
+}
+
+/// Answers the pane's reads the way the reader thread would, until it asks nothing more.
+fn settle(pane: &mut LogPane, ws: &Workspace, effects: Vec<Effect>) {
+    let mut reader = Reader::default();
+    let mut queue: VecDeque<Effect> = effects.into();
+    while let Some(effect) = queue.pop_front() {
+        let Effect::Read(request) = effect else {
+            continue;
+        };
+        let mut replies = Vec::new();
+        reader
+            .answer(ws.conn(), &request, &mut |r| replies.push(r))
+            .unwrap();
+        for reply in replies {
+            queue.extend(pane.update(&Action::Read(reply)));
+        }
+    }
+}
+
+fn draw(pane: &LogPane) -> Terminal<TestBackend> {
+    let area = PANE;
+    let theme = Theme::load_from("dark", None).unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal
+        .draw(|f| pane.render(area, f.buffer_mut(), &theme))
+        .unwrap();
+    terminal
+}
+
+fn loaded() -> (tempfile::TempDir, Workspace, LogPane) {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    let mut pane = LogPane::default();
+    let mut effects = pane.resize(PANE);
+    effects.extend(pane.refresh());
+    settle(&mut pane, &ws, effects);
+    (dir, ws, pane)
+}
+
+#[test]
+fn log_at_80x24() {
+    let (_dir, _ws, pane) = loaded();
+    insta::assert_snapshot!(draw(&pane).backend());
+}
+
+#[test]
+fn log_entry_details_at_80x24() {
+    let (_dir, ws, mut pane) = loaded();
+    // Newest first: the undo, then the merge.
+    let mut effects = pane.update(&Action::Command(listwarden::tui::keymap::Command::Down));
+    effects.extend(pane.update(&Action::Command(listwarden::tui::keymap::Command::Open)));
+    settle(&mut pane, &ws, effects);
+    insta::assert_snapshot!(draw(&pane).backend());
+}
