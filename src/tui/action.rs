@@ -2,6 +2,8 @@
 
 use super::keymap::Command;
 use super::queries::{ContactDetail, ContactRow, Sort};
+use crate::audit::view::{Edit, Page, Shared};
+use crate::audit::Kind as AuditKind;
 use crate::import::Kind;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
@@ -73,6 +75,17 @@ pub enum ReadRequest {
     ContactDetail {
         id: i64,
     },
+    /// Run the audit (on its own worker, with progress; a newer one cancels it).
+    Audit {
+        generation: u64,
+    },
+    /// A page of the contacts of one finding of `audit`.
+    AuditContacts {
+        audit: Shared,
+        kind: AuditKind,
+        offset: usize,
+        len: usize,
+    },
 }
 
 impl ReadRequest {
@@ -83,6 +96,8 @@ impl ReadRequest {
             ReadRequest::ContactsView { .. } => "contacts-view",
             ReadRequest::ContactsPage { .. } => "contacts-page",
             ReadRequest::ContactDetail { .. } => "contact-detail",
+            ReadRequest::Audit { .. } => "audit",
+            ReadRequest::AuditContacts { .. } => "audit-contacts",
         }
     }
 
@@ -115,6 +130,22 @@ pub enum ReadReply {
         id: i64,
         detail: Option<Box<ContactDetail>>,
     },
+    /// A running audit has evaluated `done` of `total` contacts.
+    AuditProgress {
+        generation: u64,
+        done: usize,
+        total: usize,
+    },
+    Audit {
+        generation: u64,
+        audit: Shared,
+    },
+    AuditContacts {
+        audit: Shared,
+        kind: AuditKind,
+        offset: usize,
+        page: Page,
+    },
     Failed {
         what: &'static str,
         message: String,
@@ -129,6 +160,8 @@ pub enum WriteRequest {
         path: PathBuf,
         kind: Kind,
     },
+    /// A change from the Audit pane; the app gives it its id.
+    Audit { id: JobId, edit: Edit },
 }
 
 impl WriteRequest {
@@ -136,6 +169,25 @@ impl WriteRequest {
     pub fn id(&self) -> JobId {
         match self {
             WriteRequest::Import { id, .. } => *id,
+            WriteRequest::Audit { id, .. } => *id,
+        }
+    }
+
+    /// Gives the request its job id; returns its line for the status bar.
+    pub fn assign(&mut self, job: JobId) -> String {
+        match self {
+            WriteRequest::Import { id, path, .. } => {
+                *id = job;
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| path.display().to_string());
+                format!("import {name}")
+            }
+            WriteRequest::Audit { id, edit } => {
+                *id = job;
+                edit.label()
+            }
         }
     }
 }
@@ -152,5 +204,10 @@ pub enum JobEvent {
     Finished {
         id: JobId,
         outcome: Result<String, String>,
+    },
+    /// An Audit pane edit was written (its log id) or failed; sent before `Finished`.
+    AuditEdited {
+        edit: Edit,
+        result: Result<i64, String>,
     },
 }

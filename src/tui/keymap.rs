@@ -32,6 +32,17 @@ pub enum Command {
     Back,
     Yes,
     No,
+    // Audit pane
+    /// Apply the suggested fix to the selected contact.
+    Fix,
+    FixAll,
+    Suppress,
+    SuppressAll,
+    Ignore,
+    /// Erase a contact for good (asks first).
+    Forget,
+    Undo,
+    Rerun,
 }
 
 /// One key chord.

@@ -147,7 +147,7 @@ fn hint_bar(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
 }
 
 /// Clears `outer`, draws a titled border and returns the inside.
-fn popup(outer: Rect, title: &str, buf: &mut Buffer, theme: &Theme) -> Rect {
+pub(crate) fn popup(outer: Rect, title: &str, buf: &mut Buffer, theme: &Theme) -> Rect {
     Clear.render(outer, buf);
     let block = Block::default()
         .borders(Borders::ALL)

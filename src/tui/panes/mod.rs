@@ -5,6 +5,7 @@
 //! in `update` (returning effects such as reads for the worker), and renders as a pure
 //! function of that state. It never touches SQL or the terminal directly.
 
+pub mod audit;
 pub mod contacts;
 
 use super::action::{Action, Effect};
@@ -45,5 +46,8 @@ pub trait Pane {
 
 /// Every pane that exists, in pane-bar order.
 pub fn all() -> Vec<Box<dyn Pane>> {
-    vec![Box::new(contacts::ContactsPane::default())]
+    vec![
+        Box::new(contacts::ContactsPane::default()),
+        Box::new(audit::AuditPane::default()),
+    ]
 }

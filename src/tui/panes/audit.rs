@@ -1,0 +1,567 @@
+//! The Audit pane: the list's health score with its breakdown and the findings by impact,
+//! then — with `Enter` — the contacts of one finding, page by page, each with what the
+//! rule found and the fix it suggests; per contact fix, suppress, ignore or forget, per
+//! finding fix or suppress all; `u` undoes this session's last change.
+//!
+//! The state and its transitions are [`crate::audit::view`]; this module maps keys to its
+//! actions through keymap tables, turns its effects into reads for the workers (the audit
+//! runs on the auditor thread with progress, pages on the reader) and writer jobs (one
+//! transaction and log entry per change), and draws.
+
+use crate::audit::view::{self, AuditView, Screen, Shared};
+use crate::audit::{Finding, Severity};
+use crate::text::inert;
+use crate::tui::action::{Action, Effect, JobEvent, ReadReply, ReadRequest, WriteRequest};
+use crate::tui::fit::{count_of, group_digits, keep_start, wrap};
+use crate::tui::keymap::{self, Binding, Command, Key};
+use crate::tui::layout::centered;
+use crate::tui::panes::Pane;
+use crate::tui::theme::{Role, Theme};
+use crate::tui::ui::popup;
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    Block, Borders, Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget,
+};
+use std::sync::Arc;
+
+/// Width of the share bar in the findings list.
+const BAR: usize = 10;
+
+const fn bind(
+    keys: &'static [Key],
+    command: Command,
+    desc: &'static str,
+    hint: Option<&'static str>,
+) -> Binding {
+    Binding {
+        keys,
+        command,
+        desc,
+        hint,
+    }
+}
+
+const FINDINGS_KEYS: &[Binding] = &[
+    bind(
+        &[Key::code(KeyCode::Enter)],
+        Command::Open,
+        "show the contacts of this finding",
+        Some("contacts"),
+    ),
+    bind(
+        &[Key::char('A')],
+        Command::FixAll,
+        "fix every contact of the finding",
+        Some("fix all"),
+    ),
+    bind(
+        &[Key::char('S')],
+        Command::SuppressAll,
+        "suppress every contact of the finding",
+        Some("suppress all"),
+    ),
+    bind(
+        &[Key::char('u')],
+        Command::Undo,
+        "undo the last change",
+        Some("undo"),
+    ),
+    bind(
+        &[Key::char('r')],
+        Command::Rerun,
+        "re-run the audit",
+        Some("re-run"),
+    ),
+];
+
+const CONTACT_KEYS: &[Binding] = &[
+    bind(
+        &[Key::char('f')],
+        Command::Fix,
+        "apply the suggested fix",
+        Some("fix"),
+    ),
+    bind(
+        &[Key::char('s')],
+        Command::Suppress,
+        "suppress this contact",
+        Some("suppress"),
+    ),
+    bind(
+        &[Key::char('i')],
+        Command::Ignore,
+        "ignore this finding for the contact",
+        Some("ignore"),
+    ),
+    bind(
+        &[Key::char('F')],
+        Command::Forget,
+        "forget: erase the contact (cannot be undone)",
+        Some("forget"),
+    ),
+    bind(
+        &[Key::char('A')],
+        Command::FixAll,
+        "fix every contact of the finding",
+        None,
+    ),
+    bind(
+        &[Key::char('S')],
+        Command::SuppressAll,
+        "suppress every contact of the finding",
+        None,
+    ),
+    bind(
+        &[Key::char('u')],
+        Command::Undo,
+        "undo the last change",
+        Some("undo"),
+    ),
+    bind(&[Key::char('r')], Command::Rerun, "re-run the audit", None),
+    bind(
+        &[Key::code(KeyCode::Esc), Key::code(KeyCode::Backspace)],
+        Command::Back,
+        "back to the findings",
+        Some("back"),
+    ),
+];
+
+const FORGET_KEYS: &[Binding] = &[
+    bind(
+        &[Key::char('y')],
+        Command::Yes,
+        "forget the contact for good",
+        Some("forget for good"),
+    ),
+    bind(
+        &[Key::char('n'), Key::code(KeyCode::Esc)],
+        Command::No,
+        "keep the contact",
+        Some("cancel"),
+    ),
+];
+
+/// State of the Audit pane: the audit view plus which audit run is wanted.
+#[derive(Debug, Default)]
+pub struct AuditPane {
+    view: AuditView,
+    /// Increases with every audit asked for; older results and progress are dropped.
+    generation: u64,
+}
+
+impl AuditPane {
+    fn apply(&mut self, action: view::Action) -> Vec<Effect> {
+        view::update(&mut self.view, action)
+            .into_iter()
+            .filter_map(|effect| self.effect(effect))
+            .collect()
+    }
+
+    fn effect(&mut self, effect: view::Effect) -> Option<Effect> {
+        Some(match effect {
+            view::Effect::RunAudit => {
+                self.generation += 1;
+                Effect::Read(ReadRequest::Audit {
+                    generation: self.generation,
+                })
+            }
+            view::Effect::LoadContacts { kind, offset } => {
+                Effect::Read(ReadRequest::AuditContacts {
+                    audit: Shared(Arc::clone(self.view.audit.as_ref()?)),
+                    kind,
+                    offset,
+                    len: view::PAGE,
+                })
+            }
+            view::Effect::Write(edit) => Effect::Write(WriteRequest::Audit { id: 0, edit }),
+        })
+    }
+
+    fn is_current(&self, audit: &Shared) -> bool {
+        self.view
+            .audit
+            .as_ref()
+            .is_some_and(|a| Arc::ptr_eq(a, &audit.0))
+    }
+
+    fn reply(&mut self, reply: &ReadReply) -> Vec<Effect> {
+        match reply {
+            ReadReply::AuditProgress {
+                generation,
+                done,
+                total,
+            } if *generation == self.generation && self.view.running.is_some() => {
+                self.apply(view::Action::Progress(*done, *total))
+            }
+            ReadReply::Audit { generation, audit } if *generation == self.generation => {
+                self.apply(view::Action::AuditDone(Arc::clone(&audit.0)))
+            }
+            ReadReply::AuditContacts {
+                audit,
+                kind,
+                offset,
+                page,
+            } if self.is_current(audit) => {
+                self.apply(view::Action::ContactsLoaded(*kind, *offset, page.clone()))
+            }
+            ReadReply::Failed { what, message } if what.starts_with("audit") => {
+                self.view.running = None;
+                self.view.loading = false;
+                self.view.message = Some(format!("{what}: {message}"));
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn command(&mut self, command: Command) -> Vec<Effect> {
+        use view::Action as A;
+        let action = match command {
+            Command::Up => A::Up,
+            Command::Down => A::Down,
+            Command::Top => A::Top,
+            Command::Bottom => A::Bottom,
+            Command::PageUp | Command::HalfPageUp => A::PageUp,
+            Command::PageDown | Command::HalfPageDown => A::PageDown,
+            Command::Open => A::Drill,
+            Command::Back => A::Back,
+            Command::Rerun => A::Rerun,
+            Command::Fix => A::FixOne,
+            Command::FixAll => A::FixAll,
+            Command::Suppress => A::SuppressOne,
+            Command::SuppressAll => A::SuppressAll,
+            Command::Ignore => A::IgnoreOne,
+            Command::Forget => A::Forget,
+            Command::Undo => A::Undo,
+            Command::Yes => A::Confirm,
+            Command::No => A::Cancel,
+            _ => return Vec::new(),
+        };
+        self.apply(action)
+    }
+
+    fn render_findings(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let [info, breakdown, body] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(1),
+        ])
+        .areas(area);
+        self.render_info(info, buf, theme);
+        let Some(audit) = &self.view.audit else {
+            return;
+        };
+        let mut lost: Vec<_> = audit.breakdown.iter().filter(|p| p.penalty > 0.0).collect();
+        lost.sort_by(|a, b| b.penalty.total_cmp(&a.penalty));
+        let text = if lost.is_empty() {
+            " Nothing lost: no finding costs points.".to_string()
+        } else {
+            let parts: Vec<String> = lost
+                .iter()
+                .map(|p| format!("{} −{:.1}", p.kind, p.penalty))
+                .collect();
+            format!(" Lost: {}", parts.join(" · "))
+        };
+        Line::styled(
+            keep_start(&text, breakdown.width as usize),
+            theme.style(Role::Muted),
+        )
+        .render(breakdown, buf);
+        let Some(selected) = audit.findings.get(self.view.finding) else {
+            Paragraph::new(" No findings: the list is healthy.")
+                .style(theme.style(Role::Ok))
+                .render(body, buf);
+            return;
+        };
+        let [table_area, detail_area] =
+            Layout::vertical([Constraint::Min(3), Constraint::Length(6)]).areas(body);
+        let header = Row::new(["Severity", "Finding", "Contacts", "Share", ""])
+            .style(theme.style(Role::Title));
+        let rows = audit.findings.iter().map(|f| finding_row(f, theme));
+        let widths = [
+            Constraint::Length(8),
+            Constraint::Fill(1),
+            Constraint::Length(9),
+            Constraint::Length(6),
+            Constraint::Length(BAR as u16),
+        ];
+        let table = Table::new(rows, widths)
+            .header(header)
+            .column_spacing(1)
+            .style(theme.style(Role::Base))
+            .row_highlight_style(theme.style(Role::Selection));
+        let mut state = TableState::default().with_selected(Some(self.view.finding));
+        StatefulWidget::render(table, table_area, buf, &mut state);
+        let mut lines = Vec::new();
+        let width = detail_area.width.saturating_sub(4) as usize;
+        if !selected.fields.is_empty() {
+            let usable: Vec<&str> = selected
+                .fields
+                .iter()
+                .filter(|f| f.verdict == "usable")
+                .map(|f| f.field.as_str())
+                .collect();
+            let usable = if usable.is_empty() {
+                "none".to_string()
+            } else {
+                usable.join(", ")
+            };
+            lines.extend(wrap(&format!("Usable: {usable}"), width, 1));
+        } else {
+            lines.extend(wrap(selected.why, width, 2));
+        }
+        let action = wrap(selected.action, width.saturating_sub(2), 2);
+        for (i, line) in action.into_iter().enumerate() {
+            lines.push(format!("{}{line}", if i == 0 { "→ " } else { "  " }));
+        }
+        let block = Block::default()
+            .borders(Borders::TOP)
+            .title(Span::styled(
+                format!(" {} ", selected.title),
+                theme.style(Role::Title),
+            ))
+            .border_style(theme.style(Role::Muted));
+        let inner = block.inner(detail_area);
+        block.render(detail_area, buf);
+        let mut shown: Vec<Line> = lines
+            .into_iter()
+            .map(|l| Line::styled(format!(" {l}"), theme.style(Role::Base)))
+            .collect();
+        if let Some(message) = &self.view.message {
+            shown.push(message_line(message, theme));
+        }
+        Paragraph::new(shown).render(inner, buf);
+    }
+
+    /// The score line: health, contacts, mailable, suppressed, and progress when running.
+    fn render_info(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let mut spans = Vec::new();
+        match &self.view.audit {
+            Some(audit) => {
+                let role = match audit.score {
+                    80.. => Role::ScoreHigh,
+                    50..=79 => Role::ScoreMid,
+                    _ => Role::ScoreLow,
+                };
+                spans.push(Span::styled(
+                    format!(" Health {}/100", audit.score),
+                    theme.style(role),
+                ));
+                spans.push(Span::styled(
+                    format!(
+                        " · {} · {} mailable · {} suppressed",
+                        count_of(audit.contacts, "contact", "contacts"),
+                        group_digits(audit.mailable),
+                        group_digits(audit.suppressed)
+                    ),
+                    theme.style(Role::Muted),
+                ));
+            }
+            None => spans.push(Span::styled(" Audit", theme.style(Role::Title))),
+        }
+        if let Some((done, total)) = self.view.running {
+            let progress = if total > 0 {
+                format!(
+                    " · auditing {} of {}…",
+                    group_digits(done.min(total) as u64),
+                    group_digits(total as u64)
+                )
+            } else {
+                " · auditing…".to_string()
+            };
+            spans.push(Span::styled(progress, theme.style(Role::Warn)));
+        }
+        Line::from(spans).render(area, buf);
+    }
+
+    fn render_contacts(
+        &self,
+        kind: crate::audit::Kind,
+        area: Rect,
+        buf: &mut Buffer,
+        theme: &Theme,
+    ) {
+        let [info, body, detail_area] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(2),
+            Constraint::Length(5),
+        ])
+        .areas(area);
+        let total = self
+            .view
+            .audit
+            .as_ref()
+            .and_then(|a| a.affected.get(&kind))
+            .map_or(0, Vec::len);
+        let mut spans = vec![
+            Span::styled(format!(" {}", kind.title()), theme.style(Role::Title)),
+            Span::styled(
+                format!(
+                    " · {} · {} shown",
+                    count_of(total as u64, "contact", "contacts"),
+                    group_digits(self.view.contacts.len() as u64)
+                ),
+                theme.style(Role::Muted),
+            ),
+        ];
+        if self.view.loading || self.view.running.is_some() {
+            spans.push(Span::styled(" · loading…", theme.style(Role::Warn)));
+        }
+        Line::from(spans).render(info, buf);
+        if self.view.contacts.is_empty() {
+            if !self.view.loading && self.view.running.is_none() {
+                Paragraph::new(" No contact has this finding any more: resolved.")
+                    .style(theme.style(Role::Ok))
+                    .render(body, buf);
+            }
+        } else {
+            let header = Row::new(["Contact", "Email", "Found"]).style(theme.style(Role::Title));
+            let rows = self.view.contacts.iter().map(|c| {
+                Row::new([
+                    Cell::from(format!("#{}", c.contact_id)),
+                    Cell::from(inert(c.email.as_deref().unwrap_or("(no email)")).into_owned()),
+                    Cell::from(inert(&c.detail).into_owned()),
+                ])
+            });
+            let widths = [
+                Constraint::Length(8),
+                Constraint::Fill(1),
+                Constraint::Fill(1),
+            ];
+            let table = Table::new(rows, widths)
+                .header(header)
+                .column_spacing(1)
+                .style(theme.style(Role::Base))
+                .row_highlight_style(theme.style(Role::Selection));
+            let mut state = TableState::default().with_selected(Some(self.view.contact));
+            StatefulWidget::render(table, body, buf, &mut state);
+        }
+        let block = Block::default()
+            .borders(Borders::TOP)
+            .title(Span::styled(" Suggested fix ", theme.style(Role::Title)))
+            .border_style(theme.style(Role::Muted));
+        let inner = block.inner(detail_area);
+        block.render(detail_area, buf);
+        let width = inner.width.saturating_sub(2) as usize;
+        let mut lines: Vec<Line> = Vec::new();
+        if let Some(example) = self.view.selected_example() {
+            let text = match self.view.fixes.get(&example.contact_id) {
+                Some(fixes) => format!("f applies: {}", fixes.join("; ")),
+                None => format!("No automatic fix. {}", kind.action()),
+            };
+            lines.extend(
+                wrap(&inert(&text), width, 3)
+                    .into_iter()
+                    .map(|l| Line::styled(format!(" {l}"), theme.style(Role::Base))),
+            );
+        }
+        if let Some(message) = &self.view.message {
+            lines.truncate(2);
+            lines.push(message_line(message, theme));
+        }
+        Paragraph::new(lines).render(inner, buf);
+    }
+
+    fn render_confirm(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let outer = centered(area, 60, 8);
+        let inner = popup(outer, "Forget contact", buf, theme);
+        let width = inner.width.saturating_sub(2) as usize;
+        let text = self.view.message.as_deref().unwrap_or_default();
+        let mut lines: Vec<Line> = wrap(text, width, 3)
+            .into_iter()
+            .map(|l| Line::styled(format!(" {l}"), theme.style(Role::Warn)))
+            .collect();
+        lines.push(Line::raw(""));
+        lines.push(Line::from(vec![
+            Span::styled(" y", theme.style(Role::Focus)),
+            Span::styled(" forget for good   ", theme.style(Role::Base)),
+            Span::styled("n/Esc", theme.style(Role::Focus)),
+            Span::styled(" cancel", theme.style(Role::Base)),
+        ]));
+        Paragraph::new(lines).render(inner, buf);
+    }
+}
+
+fn message_line(message: &str, theme: &Theme) -> Line<'static> {
+    Line::styled(format!(" {}", inert(message)), theme.style(Role::Warn))
+}
+
+fn finding_row(f: &Finding, theme: &Theme) -> Row<'static> {
+    let role = match f.severity {
+        Severity::Critical | Severity::High => Role::Error,
+        Severity::Medium => Role::Warn,
+        Severity::Low | Severity::Info => Role::Muted,
+    };
+    let count = if f.fields.is_empty() {
+        group_digits(f.count)
+    } else {
+        count_of(f.count, "field", "fields")
+    };
+    Row::new([
+        Cell::from(Span::styled(f.severity.as_str(), theme.style(role))),
+        Cell::from(f.title),
+        Cell::from(Line::from(count).right_aligned()),
+        Cell::from(Line::from(format!("{:.1}%", f.share * 100.0)).right_aligned()),
+        Cell::from(Span::styled(
+            view::bar(f.share, BAR, false),
+            theme.style(role),
+        )),
+    ])
+}
+
+impl Pane for AuditPane {
+    fn title(&self) -> &'static str {
+        "Audit"
+    }
+
+    fn bindings(&self) -> Vec<&'static [Binding]> {
+        if self.view.confirm.is_some() {
+            return vec![FORGET_KEYS];
+        }
+        match self.view.screen() {
+            Screen::Findings => vec![FINDINGS_KEYS, keymap::LIST_MOTION],
+            Screen::Contacts { .. } => vec![CONTACT_KEYS, keymap::LIST_MOTION],
+        }
+    }
+
+    fn captures_text(&self) -> bool {
+        false
+    }
+
+    fn handle_key(&self, key: &KeyEvent) -> Option<Action> {
+        keymap::lookup(&self.bindings(), key).map(Action::Command)
+    }
+
+    fn update(&mut self, action: &Action) -> Vec<Effect> {
+        match action {
+            Action::Command(command) => self.command(*command),
+            Action::Read(reply) => self.reply(reply),
+            Action::Job(JobEvent::AuditEdited { edit, result }) => {
+                view::record(&mut self.view, edit, result);
+                self.apply(view::Action::Changed(result.clone()))
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn resize(&mut self, _area: Rect) -> Vec<Effect> {
+        Vec::new()
+    }
+
+    fn refresh(&mut self) -> Vec<Effect> {
+        self.apply(view::Action::Rerun)
+    }
+
+    fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        match self.view.screen() {
+            Screen::Findings => self.render_findings(area, buf, theme),
+            Screen::Contacts { kind } => self.render_contacts(kind, area, buf, theme),
+        }
+        if self.view.confirm.is_some() {
+            self.render_confirm(area, buf, theme);
+        }
+    }
+}
