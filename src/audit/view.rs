@@ -368,7 +368,12 @@ pub fn update(view: &mut AuditView, action: Action) -> Vec<Effect> {
         Action::Progress(done, total) => view.running = Some((done, total)),
         Action::AuditDone(audit) => {
             view.running = None;
-            let keep = view.selected_kind();
+            // The finding drilled into stays selected even when a change resolved it
+            // for a while (undo brings it back).
+            let keep = match view.screen() {
+                Screen::Contacts { kind } => Some(kind),
+                Screen::Findings => view.selected_kind(),
+            };
             view.finding = keep
                 .and_then(|k| audit.findings.iter().position(|f| f.kind == k))
                 .unwrap_or(0);
@@ -447,7 +452,7 @@ pub fn bar(share: f64, width: usize, ascii: bool) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::workspace::OpenOptions;
 
@@ -461,7 +466,9 @@ eve@firm.ie,,Lee,subscribed
 fay@firm.ie,,Lee,subscribed
 ";
 
-    fn workspace() -> (tempfile::TempDir, Workspace) {
+    /// A workspace with one contact per kind of problem (typo, invalid, role, casing,
+    /// missing names), imported at a fixed date.
+    pub(crate) fn workspace() -> (tempfile::TempDir, Workspace) {
         let dir = tempfile::tempdir().unwrap();
         let csv = dir.path().join("c.csv");
         std::fs::write(&csv, CSV).unwrap();

@@ -565,3 +565,200 @@ impl Pane for AuditPane {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::view::{Change, Edit};
+    use crate::audit::Kind;
+    use crate::tui::jobs::Reader;
+    use crate::workspace::Workspace;
+    use crossterm::event::KeyModifiers;
+    use std::collections::VecDeque;
+
+    /// Carries effects out the way the workers and the app would: audits, pages, and
+    /// writes (whose success makes the app refresh every pane).
+    fn settle(pane: &mut AuditPane, ws: &mut Workspace, effects: Vec<Effect>) {
+        let mut queue: VecDeque<Effect> = effects.into();
+        let mut reader = Reader::default();
+        while let Some(effect) = queue.pop_front() {
+            match effect {
+                Effect::Read(ReadRequest::Audit { generation }) => {
+                    let audit = crate::audit::run(ws.conn(), ws.clock().now_ts()).unwrap();
+                    let reply = ReadReply::Audit {
+                        generation,
+                        audit: Shared(Arc::new(audit)),
+                    };
+                    queue.extend(pane.update(&Action::Read(reply)));
+                }
+                Effect::Read(request) => {
+                    let mut replies = Vec::new();
+                    reader
+                        .answer(ws.conn(), &request, &mut |r| replies.push(r))
+                        .unwrap();
+                    for reply in replies {
+                        queue.extend(pane.update(&Action::Read(reply)));
+                    }
+                }
+                Effect::Write(WriteRequest::Audit { edit, .. }) => {
+                    let result = edit.perform(ws).map_err(|e| e.to_string());
+                    let ok = result.is_ok();
+                    let event = JobEvent::AuditEdited { edit, result };
+                    queue.extend(pane.update(&Action::Job(event)));
+                    if ok {
+                        queue.extend(pane.refresh());
+                    }
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+
+    fn press(pane: &mut AuditPane, ws: &mut Workspace, c: KeyCode) {
+        let key = KeyEvent::new(c, KeyModifiers::NONE);
+        if let Some(action) = pane.handle_key(&key) {
+            let effects = pane.update(&action);
+            settle(pane, ws, effects);
+        }
+    }
+
+    fn count(pane: &AuditPane, kind: Kind) -> u64 {
+        pane.view
+            .audit
+            .as_ref()
+            .and_then(|a| a.finding(kind))
+            .map_or(0, |f| f.count)
+    }
+
+    fn opened() -> (tempfile::TempDir, Workspace, AuditPane) {
+        let (dir, mut ws) = view::tests::workspace();
+        let mut pane = AuditPane::default();
+        let effects = pane.refresh();
+        settle(&mut pane, &mut ws, effects);
+        (dir, ws, pane)
+    }
+
+    fn select(pane: &mut AuditPane, ws: &mut Workspace, kind: Kind) {
+        press(pane, ws, KeyCode::Char('g'));
+        while pane.view.selected_kind() != Some(kind) {
+            let before = pane.view.finding;
+            press(pane, ws, KeyCode::Char('j'));
+            assert_ne!(before, pane.view.finding, "{kind} not in the list");
+        }
+    }
+
+    #[test]
+    fn drill_in_fix_and_undo_by_keys() {
+        let (_dir, mut ws, mut pane) = opened();
+        assert_eq!(count(&pane, Kind::EmailTypo), 1);
+        assert_eq!(pane.bindings(), vec![FINDINGS_KEYS, keymap::LIST_MOTION]);
+        select(&mut pane, &mut ws, Kind::EmailTypo);
+        press(&mut pane, &mut ws, KeyCode::Enter);
+        assert_eq!(pane.bindings(), vec![CONTACT_KEYS, keymap::LIST_MOTION]);
+        let anna = pane.view.contacts[0].clone();
+        assert_eq!(anna.detail, "gmial.com → gmail.com");
+        assert!(pane.view.fixes[&anna.contact_id]
+            .iter()
+            .any(|f| f == "email → anna@gmail.com"));
+        // `f` asks the writer for one fix of that contact; the app gives it its id.
+        let f = KeyEvent::new(KeyCode::Char('f'), KeyModifiers::NONE);
+        let action = pane.handle_key(&f).unwrap();
+        let effects = pane.update(&action);
+        assert_eq!(
+            effects,
+            vec![Effect::Write(WriteRequest::Audit {
+                id: 0,
+                edit: Edit::Apply(Change::Fix {
+                    kind: Kind::EmailTypo,
+                    ids: vec![anna.contact_id]
+                })
+            })]
+        );
+        settle(&mut pane, &mut ws, effects);
+        assert_eq!(count(&pane, Kind::EmailTypo), 0);
+        assert!(pane.view.contacts.is_empty(), "resolved");
+        assert_eq!(pane.view.undo_stack.len(), 1);
+        press(&mut pane, &mut ws, KeyCode::Char('u'));
+        assert_eq!(count(&pane, Kind::EmailTypo), 1);
+        assert_eq!(pane.view.contacts, vec![anna]);
+        press(&mut pane, &mut ws, KeyCode::Esc);
+        assert_eq!(pane.view.screen(), Screen::Findings);
+        assert_eq!(pane.view.selected_kind(), Some(Kind::EmailTypo));
+    }
+
+    #[test]
+    fn forget_asks_with_its_own_keys_and_n_keeps_the_contact() {
+        let (_dir, mut ws, mut pane) = opened();
+        select(&mut pane, &mut ws, Kind::RoleAccount);
+        press(&mut pane, &mut ws, KeyCode::Enter);
+        press(&mut pane, &mut ws, KeyCode::Char('F'));
+        assert_eq!(pane.bindings(), vec![FORGET_KEYS]);
+        // Other keys do nothing while the question is open.
+        let j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(pane.handle_key(&j), None);
+        press(&mut pane, &mut ws, KeyCode::Char('n'));
+        assert!(pane.view.confirm.is_none());
+        assert_eq!(count(&pane, Kind::RoleAccount), 1);
+        press(&mut pane, &mut ws, KeyCode::Char('F'));
+        press(&mut pane, &mut ws, KeyCode::Char('y'));
+        assert_eq!(count(&pane, Kind::RoleAccount), 0);
+        assert!(
+            pane.view.undo_stack.is_empty(),
+            "forgetting cannot be undone"
+        );
+    }
+
+    #[test]
+    fn only_the_newest_audit_and_its_progress_are_shown() {
+        let (_dir, ws, mut pane) = opened();
+        let shown = pane.view.audit.clone().unwrap();
+        let old = pane.generation;
+        let effects = pane.refresh();
+        assert_eq!(
+            effects,
+            vec![Effect::Read(ReadRequest::Audit {
+                generation: old + 1
+            })]
+        );
+        pane.update(&Action::Read(ReadReply::AuditProgress {
+            generation: old,
+            done: 1,
+            total: 9,
+        }));
+        assert_eq!(pane.view.running, Some((0, 0)));
+        pane.update(&Action::Read(ReadReply::AuditProgress {
+            generation: old + 1,
+            done: 3,
+            total: 7,
+        }));
+        assert_eq!(pane.view.running, Some((3, 7)));
+        let stale = crate::audit::run(ws.conn(), ws.clock().now_ts()).unwrap();
+        pane.update(&Action::Read(ReadReply::Audit {
+            generation: old,
+            audit: Shared(Arc::new(stale)),
+        }));
+        assert!(Arc::ptr_eq(pane.view.audit.as_ref().unwrap(), &shown));
+        // A failed audit stops the progress and says why.
+        let effects = pane.update(&Action::Read(ReadReply::Failed {
+            what: "audit",
+            message: "disk I/O error".into(),
+        }));
+        assert!(effects.is_empty());
+        assert_eq!(pane.view.running, None);
+        assert_eq!(pane.view.message.as_deref(), Some("audit: disk I/O error"));
+    }
+
+    #[test]
+    fn a_failed_edit_is_shown_and_not_undoable() {
+        let (_dir, mut ws, mut pane) = opened();
+        select(&mut pane, &mut ws, Kind::RoleAccount);
+        // Role accounts have no automatic fix: the writer says so.
+        press(&mut pane, &mut ws, KeyCode::Char('A'));
+        assert!(pane
+            .view
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("nothing to fix")));
+        assert!(pane.view.undo_stack.is_empty());
+    }
+}
