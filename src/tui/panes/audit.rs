@@ -48,8 +48,8 @@ const FINDINGS_KEYS: &[Binding] = &[
     bind(
         &[Key::code(KeyCode::Enter)],
         Command::Open,
-        "show the contacts of this finding",
-        Some("contacts"),
+        "open: the contacts of this finding",
+        Some("open"),
     ),
     bind(
         &[Key::char('A')],
@@ -61,7 +61,7 @@ const FINDINGS_KEYS: &[Binding] = &[
         &[Key::char('S')],
         Command::SuppressAll,
         "suppress every contact of the finding",
-        Some("suppress all"),
+        None,
     ),
     bind(
         &[Key::char('u')],
@@ -94,13 +94,13 @@ const CONTACT_KEYS: &[Binding] = &[
         &[Key::char('i')],
         Command::Ignore,
         "ignore this finding for the contact",
-        Some("ignore"),
+        None,
     ),
     bind(
         &[Key::char('F')],
         Command::Forget,
         "forget: erase the contact (cannot be undone)",
-        Some("forget"),
+        None,
     ),
     bind(
         &[Key::char('A')],
@@ -458,7 +458,12 @@ impl AuditPane {
                     .map(|l| Line::styled(format!(" {l}"), theme.style(Role::Base))),
             );
         }
-        if let Some(message) = &self.view.message {
+        if let Some(message) = self
+            .view
+            .message
+            .as_ref()
+            .filter(|_| self.view.confirm.is_none())
+        {
             lines.truncate(2);
             lines.push(message_line(message, theme));
         }
@@ -466,7 +471,7 @@ impl AuditPane {
     }
 
     fn render_confirm(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let outer = centered(area, 60, 8);
+        let outer = centered(area, 60, 7);
         let inner = popup(outer, "Forget contact", buf, theme);
         let width = inner.width.saturating_sub(2) as usize;
         let text = self.view.message.as_deref().unwrap_or_default();
@@ -527,8 +532,10 @@ impl Pane for AuditPane {
         }
     }
 
+    /// The forget question takes every key: nothing else (not even `q`) may act while it
+    /// is open.
     fn captures_text(&self) -> bool {
-        false
+        self.view.confirm.is_some()
     }
 
     fn handle_key(&self, key: &KeyEvent) -> Option<Action> {
@@ -696,6 +703,7 @@ mod tests {
         // Other keys do nothing while the question is open.
         let j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
         assert_eq!(pane.handle_key(&j), None);
+        assert!(pane.captures_text(), "global keys like q are not looked up");
         press(&mut pane, &mut ws, KeyCode::Char('n'));
         assert!(pane.view.confirm.is_none());
         assert_eq!(count(&pane, Kind::RoleAccount), 1);
