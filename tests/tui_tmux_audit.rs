@@ -31,7 +31,9 @@ fn import(db: &Path, csv: &Path, text: &str) {
 
 /// The count shown on the typo finding's row, if the row is on screen.
 fn typo_count(screen: &str) -> Option<String> {
-    let line = screen.lines().find(|l| l.contains(TYPO) && !l.contains('─'))?;
+    let line = screen
+        .lines()
+        .find(|l| l.contains(TYPO) && !l.contains('─'))?;
     let rest = &line[line.find(TYPO)? + TYPO.len()..];
     rest.split_whitespace().next().map(str::to_string)
 }
@@ -91,13 +93,17 @@ fn audit_pane_drills_in_fixes_undoes_and_follows_other_imports() {
 
     // Another process imports one more typo: the audit re-runs by itself.
     t.keys(&["Escape"]);
-    t.wait_for("the findings again", |s| typo_count(s).as_deref() == Some("1"));
+    t.wait_for("the findings again", |s| {
+        typo_count(s).as_deref() == Some("1")
+    });
     import(
         &db,
         &dir.path().join("more.csv"),
         "Email,First Name\nzed@gmial.com,Zed\n",
     );
-    t.wait_for("the re-run audit", |s| typo_count(s).as_deref() == Some("2"));
+    t.wait_for("the re-run audit", |s| {
+        typo_count(s).as_deref() == Some("2")
+    });
 
     t.keys(&["q"]);
     let started = Instant::now();

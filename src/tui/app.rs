@@ -159,7 +159,7 @@ impl App {
                 if let ReadReply::Failed { what, message } = &reply {
                     self.toast(format!("{what}: {message}"), Role::Error);
                 }
-                self.to_panes(&Action::Read(reply))
+                self.tell_panes(&Action::Read(reply))
             }
             Action::Job(event) => self.job_event(event),
             Action::DataChanged { by_others } => {
@@ -409,7 +409,7 @@ impl App {
     }
 
     /// An action every pane sees (replies and job results), not only the focused one.
-    fn to_panes(&mut self, action: &Action) -> Vec<Effect> {
+    fn tell_panes(&mut self, action: &Action) -> Vec<Effect> {
         let effects = self
             .panes
             .iter_mut()
@@ -420,7 +420,7 @@ impl App {
 
     fn job_event(&mut self, event: JobEvent) -> Vec<Effect> {
         match event {
-            JobEvent::AuditEdited { .. } => self.to_panes(&Action::Job(event)),
+            JobEvent::AuditEdited { .. } => self.tell_panes(&Action::Job(event)),
             JobEvent::Progress {
                 id,
                 rows,
