@@ -3,7 +3,7 @@
 use super::keymap::Command;
 use super::queries::{ContactDetail, ContactRow, Sort};
 use crate::audit::view::{Edit, Page, Shared};
-use crate::audit::Kind as AuditKind;
+use crate::audit::{Kind as AuditKind, RunSummary};
 use crate::import::Kind;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
@@ -79,6 +79,8 @@ pub enum ReadRequest {
     Audit {
         generation: u64,
     },
+    /// The newest stored audit run, shown until a fresh audit is done.
+    LastAuditRun,
     /// A page of the contacts of one finding of `audit`.
     AuditContacts {
         audit: Shared,
@@ -97,6 +99,7 @@ impl ReadRequest {
             ReadRequest::ContactsPage { .. } => "contacts-page",
             ReadRequest::ContactDetail { .. } => "contact-detail",
             ReadRequest::Audit { .. } => "audit",
+            ReadRequest::LastAuditRun => "audit-last-run",
             ReadRequest::AuditContacts { .. } => "audit-contacts",
         }
     }
@@ -146,6 +149,7 @@ pub enum ReadReply {
         offset: usize,
         page: Page,
     },
+    LastAuditRun(Option<RunSummary>),
     Failed {
         what: &'static str,
         message: String,

@@ -238,6 +238,14 @@ impl Reader {
             },
             // Audits run on the auditor thread ([`Jobs::read`] sends them there).
             ReadRequest::Audit { .. } => return Ok(()),
+            ReadRequest::LastAuditRun => match audit::history(conn) {
+                Ok(mut runs) => ReadReply::LastAuditRun(runs.pop()),
+                Err(AuditError::Sqlite(e)) => return Err(e),
+                Err(e) => ReadReply::Failed {
+                    what: request.key(),
+                    message: e.to_string(),
+                },
+            },
             ReadRequest::AuditContacts {
                 audit,
                 kind,

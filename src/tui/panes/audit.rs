@@ -9,13 +9,14 @@
 //! transaction and log entry per change), and draws.
 
 use crate::audit::view::{self, AuditView, Screen, Shared};
-use crate::audit::{Finding, Severity};
+use crate::audit::{Finding, Penalty, RunSummary, Severity};
 use crate::text::inert;
 use crate::tui::action::{Action, Effect, JobEvent, ReadReply, ReadRequest, WriteRequest};
 use crate::tui::fit::{count_of, group_digits, keep_start, wrap};
 use crate::tui::keymap::{self, Binding, Command, Key};
 use crate::tui::layout::centered;
 use crate::tui::panes::Pane;
+use crate::tui::queries::format_date;
 use crate::tui::theme::{Role, Theme};
 use crate::tui::ui::popup;
 use crossterm::event::{KeyCode, KeyEvent};
@@ -150,6 +151,9 @@ pub struct AuditPane {
     view: AuditView,
     /// Increases with every audit asked for; older results and progress are dropped.
     generation: u64,
+    /// The newest stored audit run (saved by `listwarden audit`), shown until the first
+    /// audit of this session is done.
+    saved: Option<RunSummary>,
 }
 
 impl AuditPane {
@@ -207,6 +211,10 @@ impl AuditPane {
             } if self.is_current(audit) => {
                 self.apply(view::Action::ContactsLoaded(*kind, *offset, page.clone()))
             }
+            ReadReply::LastAuditRun(run) => {
+                self.saved = run.clone();
+                Vec::new()
+            }
             ReadReply::Failed { what, message } if what.starts_with("audit") => {
                 self.view.running = None;
                 self.view.loading = false;
@@ -252,24 +260,12 @@ impl AuditPane {
         .areas(area);
         self.render_info(info, buf, theme);
         let Some(audit) = &self.view.audit else {
+            if let Some(saved) = &self.saved {
+                breakdown_line(&saved.breakdown, breakdown, buf, theme);
+            }
             return;
         };
-        let mut lost: Vec<_> = audit.breakdown.iter().filter(|p| p.penalty > 0.0).collect();
-        lost.sort_by(|a, b| b.penalty.total_cmp(&a.penalty));
-        let text = if lost.is_empty() {
-            " Nothing lost: no finding costs points.".to_string()
-        } else {
-            let parts: Vec<String> = lost
-                .iter()
-                .map(|p| format!("{} −{:.1}", p.kind, p.penalty))
-                .collect();
-            format!(" Lost: {}", parts.join(" · "))
-        };
-        Line::styled(
-            keep_start(&text, breakdown.width as usize),
-            theme.style(Role::Muted),
-        )
-        .render(breakdown, buf);
+        breakdown_line(&audit.breakdown, breakdown, buf, theme);
         let Some(selected) = audit.findings.get(self.view.finding) else {
             Paragraph::new(" No findings: the list is healthy.")
                 .style(theme.style(Role::Ok))
@@ -360,7 +356,18 @@ impl AuditPane {
                     theme.style(Role::Muted),
                 ));
             }
-            None => spans.push(Span::styled(" Audit", theme.style(Role::Title))),
+            None => match &self.saved {
+                Some(run) => spans.push(Span::styled(
+                    format!(
+                        " Health {}/100 at the saved audit of {} ({})",
+                        run.score,
+                        format_date(run.at),
+                        count_of(run.contacts.max(0) as u64, "contact", "contacts")
+                    ),
+                    theme.style(Role::Muted),
+                )),
+                None => spans.push(Span::styled(" Audit", theme.style(Role::Title))),
+            },
         }
         if let Some((done, total)) = self.view.running {
             let progress = if total > 0 {
@@ -490,6 +497,26 @@ impl AuditPane {
     }
 }
 
+/// The points the score lost, biggest first.
+fn breakdown_line(breakdown: &[Penalty], area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let mut lost: Vec<&Penalty> = breakdown.iter().filter(|p| p.penalty > 0.0).collect();
+    lost.sort_by(|a, b| b.penalty.total_cmp(&a.penalty));
+    let text = if lost.is_empty() {
+        " Nothing lost: no finding costs points.".to_string()
+    } else {
+        let parts: Vec<String> = lost
+            .iter()
+            .map(|p| format!("{} −{:.1}", inert(&p.kind), p.penalty))
+            .collect();
+        format!(" Lost: {}", parts.join(" · "))
+    };
+    Line::styled(
+        keep_start(&text, area.width as usize),
+        theme.style(Role::Muted),
+    )
+    .render(area, buf);
+}
+
 fn message_line(message: &str, theme: &Theme) -> Line<'static> {
     Line::styled(format!(" {}", inert(message)), theme.style(Role::Warn))
 }
@@ -559,7 +586,12 @@ impl Pane for AuditPane {
     }
 
     fn refresh(&mut self) -> Vec<Effect> {
-        self.apply(view::Action::Rerun)
+        let mut effects = Vec::new();
+        if self.view.audit.is_none() && self.saved.is_none() {
+            effects.push(Effect::Read(ReadRequest::LastAuditRun));
+        }
+        effects.extend(self.apply(view::Action::Rerun));
+        effects
     }
 
     fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
@@ -768,5 +800,42 @@ mod tests {
             .as_deref()
             .is_some_and(|m| m.contains("nothing to fix")));
         assert!(pane.view.undo_stack.is_empty());
+    }
+
+    #[test]
+    fn the_saved_audit_shows_until_the_fresh_one_is_done() {
+        let (_dir, mut ws) = view::tests::workspace();
+        let audit = crate::audit::run(ws.conn(), ws.clock().now_ts()).unwrap();
+        crate::audit::save_run(&mut ws, &audit).unwrap();
+        let mut pane = AuditPane::default();
+        let effects = pane.refresh();
+        assert_eq!(effects.len(), 2, "{effects:?}");
+        let mut replies = Vec::new();
+        Reader::default()
+            .answer(ws.conn(), &ReadRequest::LastAuditRun, &mut |r| {
+                replies.push(r)
+            })
+            .unwrap();
+        for reply in replies {
+            pane.update(&Action::Read(reply));
+        }
+        let theme = Theme::load_from("mono", None).unwrap();
+        let area = Rect::new(0, 0, 80, 21);
+        let mut buf = Buffer::empty(area);
+        pane.render(area, &mut buf, &theme);
+        let top: String = (0..80)
+            .map(|x| buf.cell((x, 0)).map_or(" ", |c| c.symbol()))
+            .collect();
+        assert!(
+            top.contains(&format!(
+                "Health {}/100 at the saved audit of 2026-01-01",
+                audit.score
+            )),
+            "{top}"
+        );
+        assert!(top.contains("auditing…"), "{top}");
+        // Once the audit has results, a refresh no longer asks for the saved one.
+        settle(&mut pane, &mut ws, effects);
+        assert_eq!(pane.refresh().len(), 1);
     }
 }
