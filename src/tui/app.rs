@@ -719,4 +719,31 @@ mod tests {
         key(&mut a, KeyCode::Char('1'));
         assert_eq!(a.focused, 0);
     }
+
+    #[test]
+    fn a_pane_write_becomes_a_job_and_its_result_reaches_the_panes() {
+        use crate::audit::view::Edit;
+        let mut a = app();
+        let request = |id| WriteRequest::Audit {
+            id,
+            edit: Edit::Undo(5),
+        };
+        let effects = a.track_jobs(vec![Effect::Write(request(0))]);
+        assert_eq!(effects, vec![Effect::Write(request(1))]);
+        assert_eq!(a.jobs[0].label, "undo log entry 5");
+        assert!(a.busy());
+        // The Audit pane hears the result and re-audits.
+        let effects = a.update(Action::Job(JobEvent::AuditEdited {
+            edit: Edit::Undo(5),
+            result: Ok(6),
+        }));
+        assert!(effects
+            .iter()
+            .any(|e| matches!(e, Effect::Read(ReadRequest::Audit { .. }))));
+        a.update(Action::Job(JobEvent::Finished {
+            id: 1,
+            outcome: Ok("undo log entry 5 (log entry 6)".into()),
+        }));
+        assert!(!a.busy());
+    }
 }

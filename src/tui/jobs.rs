@@ -510,4 +510,76 @@ mod tests {
             .unwrap_err();
         assert!(is_interrupted(&err), "{err}");
     }
+
+    #[test]
+    fn the_auditor_runs_only_the_newest_audit_asked_for() {
+        let (_dir, ws) = fixture();
+        let (requests, rx) = crossbeam_channel::unbounded();
+        let wanted = Arc::new(AtomicU64::new(2));
+        requests.send(1).unwrap();
+        requests.send(2).unwrap();
+        drop(requests);
+        let (tx, out) = crossbeam_channel::unbounded();
+        audit_loop(&ws, &rx, &wanted, &tx);
+        let replies: Vec<ReadReply> = out
+            .try_iter()
+            .map(|a| match a {
+                Action::Read(r) => r,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert!(matches!(
+            replies.first(),
+            Some(ReadReply::AuditProgress { generation: 2, .. })
+        ));
+        let finished: Vec<u64> = replies
+            .iter()
+            .filter_map(|r| match r {
+                ReadReply::Audit { generation, audit } => {
+                    assert_eq!(audit.0.contacts, 3);
+                    Some(*generation)
+                }
+                ReadReply::AuditProgress { generation, .. } => {
+                    assert_eq!(*generation, 2);
+                    None
+                }
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(finished, vec![2]);
+    }
+
+    #[test]
+    fn an_audit_edit_reports_its_log_id_then_finishes_with_a_summary() {
+        use crate::audit::view::{Change, Edit};
+        let (_dir, ws) = fixture();
+        let (requests, rx) = crossbeam_channel::unbounded();
+        let edit = Edit::Apply(Change::Suppress {
+            ids: vec![1],
+            reason: "audit: test".into(),
+        });
+        let request = WriteRequest::Audit {
+            id: 7,
+            edit: edit.clone(),
+        };
+        requests
+            .send((request, Arc::new(AtomicBool::new(false))))
+            .unwrap();
+        drop(requests);
+        let (tx, out) = crossbeam_channel::unbounded();
+        writer_loop(ws, &rx, &tx, &AtomicU64::new(0));
+        let events: Vec<Action> = out.try_iter().collect();
+        let [Action::Job(JobEvent::AuditEdited {
+            edit: done,
+            result: Ok(log),
+        }), Action::Job(JobEvent::Finished {
+            id: 7,
+            outcome: Ok(summary),
+        })] = events.as_slice()
+        else {
+            panic!("{events:?}");
+        };
+        assert_eq!(done, &edit);
+        assert_eq!(summary, &format!("suppress 1 contact (log entry {log})"));
+    }
 }
