@@ -154,3 +154,14 @@ fn audit_in_mono_has_no_colour() {
         assert_eq!(cell.bg, Color::Reset, "{cell:?}");
     }
 }
+
+#[test]
+fn audit_help_lists_the_contact_keys() {
+    let mut s = Screen::new("dark");
+    s.keys(&[KeyCode::Char('2'), KeyCode::Enter, KeyCode::Char('?')]);
+    let terminal = s.draw();
+    let text = format!("{}", terminal.backend());
+    assert!(text.contains("Audit keys"), "{text}");
+    assert!(text.contains("forget: erase, cannot undo"), "{text}");
+    insta::assert_snapshot!(terminal.backend());
+}

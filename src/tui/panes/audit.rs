@@ -49,19 +49,19 @@ const FINDINGS_KEYS: &[Binding] = &[
     bind(
         &[Key::code(KeyCode::Enter)],
         Command::Open,
-        "open: the contacts of this finding",
+        "open the finding's contacts",
         Some("open"),
     ),
     bind(
         &[Key::char('A')],
         Command::FixAll,
-        "fix every contact of the finding",
+        "fix all of the finding",
         Some("fix all"),
     ),
     bind(
         &[Key::char('S')],
         Command::SuppressAll,
-        "suppress every contact of the finding",
+        "suppress all of the finding",
         None,
     ),
     bind(
@@ -94,25 +94,25 @@ const CONTACT_KEYS: &[Binding] = &[
     bind(
         &[Key::char('i')],
         Command::Ignore,
-        "ignore this finding for the contact",
+        "ignore the finding for it",
         None,
     ),
     bind(
         &[Key::char('F')],
         Command::Forget,
-        "forget: erase the contact (cannot be undone)",
+        "forget: erase, cannot undo",
         None,
     ),
     bind(
         &[Key::char('A')],
         Command::FixAll,
-        "fix every contact of the finding",
+        "fix all of the finding",
         None,
     ),
     bind(
         &[Key::char('S')],
         Command::SuppressAll,
-        "suppress every contact of the finding",
+        "suppress all of the finding",
         None,
     ),
     bind(
@@ -123,7 +123,7 @@ const CONTACT_KEYS: &[Binding] = &[
     ),
     bind(&[Key::char('r')], Command::Rerun, "re-run the audit", None),
     bind(
-        &[Key::code(KeyCode::Esc), Key::code(KeyCode::Backspace)],
+        &[Key::code(KeyCode::Esc)],
         Command::Back,
         "back to the findings",
         Some("back"),
