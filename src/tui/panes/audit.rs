@@ -433,10 +433,12 @@ impl AuditPane {
                     Cell::from(inert(&c.detail).into_owned()),
                 ])
             });
+            // Addresses are shorter than what the rules found ("bounce event, status
+            // still subscribed").
             let widths = [
                 Constraint::Length(8),
-                Constraint::Fill(1),
-                Constraint::Fill(1),
+                Constraint::Fill(4),
+                Constraint::Fill(5),
             ];
             let table = Table::new(rows, widths)
                 .header(header)
