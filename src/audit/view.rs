@@ -6,10 +6,24 @@
 //! contacts of one finding → actions per contact (`f` fix, `s` suppress, `i` ignore,
 //! `F` forget, which asks first and says it cannot be undone) or for the whole finding
 //! (`A` fix all, `S` suppress all). `u` undoes the last change, `r` re-runs the audit.
+//! Which keys mean which action is the TUI pane's business (its keymap tables).
 
-use super::{actions, Audit, AuditError, Example, Kind};
+use super::{actions, Audit, AuditError, Example, FieldFix, Kind};
 use crate::workspace::Workspace;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use rusqlite::Connection;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// An audit shared between the UI and a worker answering pages of it; two are equal
+/// when they are the same run.
+#[derive(Debug, Clone)]
+pub struct Shared(pub Arc<Audit>);
+
+impl PartialEq for Shared {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
 
 /// Contacts loaded per page when drilling in.
 pub const PAGE: usize = 200;
@@ -39,15 +53,13 @@ pub enum Action {
     Cancel,
     Undo,
     /// A job finished: the audit.
-    AuditDone(Box<Audit>),
+    AuditDone(Arc<Audit>),
     /// A job reported progress (done, total).
     Progress(usize, usize),
     /// A job finished: the page of contacts of `kind` starting at `offset`.
-    ContactsLoaded(Kind, usize, Vec<Example>),
-    /// A change was written (its log id, or the error text).
+    ContactsLoaded(Kind, usize, Page),
+    /// A change or undo was written (its log id, or the error text).
     Changed(Result<i64, String>),
-    /// An undo was written.
-    Undone(Result<i64, String>),
 }
 
 /// A change the pane asks the writer to make.
@@ -76,13 +88,75 @@ impl Change {
     }
 }
 
+/// A write the pane asks for: a change, or the undo of a logged one.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    Apply(Change),
+    Undo(i64),
+}
+
+impl Edit {
+    /// Carries the edit out: one transaction, one log entry; returns the log id.
+    pub fn perform(&self, ws: &mut Workspace) -> Result<i64, AuditError> {
+        match self {
+            Edit::Apply(change) => change.perform(ws),
+            Edit::Undo(id) => actions::undo(ws, *id),
+        }
+    }
+
+    /// What the edit does, for a status line ("fix email_typo on 1 contact").
+    pub fn label(&self) -> String {
+        let contacts = |n: usize| {
+            if n == 1 {
+                "1 contact".to_string()
+            } else {
+                format!("{n} contacts")
+            }
+        };
+        match self {
+            Edit::Apply(Change::Fix { kind, ids }) => {
+                format!("fix {kind} on {}", contacts(ids.len()))
+            }
+            Edit::Apply(Change::Suppress { ids, .. }) => {
+                format!("suppress {}", contacts(ids.len()))
+            }
+            Edit::Apply(Change::Ignore { kind, ids }) => {
+                format!("ignore {kind} on {}", contacts(ids.len()))
+            }
+            Edit::Apply(Change::Forget { id }) => format!("forget contact {id}"),
+            Edit::Undo(id) => format!("undo log entry {id}"),
+        }
+    }
+}
+
+/// A page of a finding's contacts: what the rule found for each, and the field changes
+/// its automatic fix would make (none for kinds without one).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Page {
+    pub examples: Vec<Example>,
+    pub fixes: Vec<FieldFix>,
+}
+
+/// Loads `len` contacts of `kind` from `offset` of `audit`, with their suggested fixes.
+pub fn page(
+    audit: &Audit,
+    conn: &Connection,
+    kind: Kind,
+    offset: usize,
+    len: usize,
+) -> Result<Page, AuditError> {
+    let examples = audit.contacts(conn, kind, offset, len)?;
+    let ids: Vec<i64> = examples.iter().map(|e| e.contact_id).collect();
+    let fixes = actions::suggested_fixes(conn, kind, &ids)?;
+    Ok(Page { examples, fixes })
+}
+
 /// Work for the TUI's jobs.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     RunAudit,
     LoadContacts { kind: Kind, offset: usize },
-    Apply(Change),
-    Undo(i64),
+    Write(Edit),
 }
 
 /// Which screen of the pane is showing.
@@ -95,7 +169,7 @@ pub enum Screen {
 /// The pane's state.
 #[derive(Debug, Default)]
 pub struct AuditView {
-    pub audit: Option<Audit>,
+    pub audit: Option<Arc<Audit>>,
     /// (done, total) while an audit runs.
     pub running: Option<(usize, usize)>,
     pub screen: Option<Screen>,
@@ -103,6 +177,8 @@ pub struct AuditView {
     pub finding: usize,
     /// Contacts of the finding being shown, and the selected one.
     pub contacts: Vec<Example>,
+    /// The suggested fix of each loaded contact, as "field → new value" lines.
+    pub fixes: HashMap<i64, Vec<String>>,
     pub contact: usize,
     /// A page of contacts is being loaded.
     pub loading: bool,
@@ -125,6 +201,14 @@ impl AuditView {
             .as_ref()
             .and_then(|a| a.findings.get(self.finding))
             .map(|f| f.kind)
+    }
+
+    /// The contact under the cursor on the contacts screen.
+    pub fn selected_example(&self) -> Option<&Example> {
+        match self.screen() {
+            Screen::Contacts { .. } => self.contacts.get(self.contact),
+            Screen::Findings => None,
+        }
     }
 
     fn selected_contact(&self) -> Option<i64> {
@@ -150,51 +234,6 @@ impl AuditView {
         match self.screen() {
             Screen::Findings => &mut self.finding,
             Screen::Contacts { .. } => &mut self.contact,
-        }
-    }
-}
-
-/// The action a key means here; `None` for keys the pane does not use.
-pub fn handle_key(view: &AuditView, key: KeyEvent) -> Option<Action> {
-    if view.confirm.is_some() {
-        return match key.code {
-            KeyCode::Char('y') | KeyCode::Enter => Some(Action::Confirm),
-            KeyCode::Char('n') | KeyCode::Esc => Some(Action::Cancel),
-            _ => None,
-        };
-    }
-    let in_contacts = matches!(view.screen(), Screen::Contacts { .. });
-    Some(match key.code {
-        KeyCode::Char('j') | KeyCode::Down => Action::Down,
-        KeyCode::Char('k') | KeyCode::Up => Action::Up,
-        KeyCode::Char('g') | KeyCode::Home => Action::Top,
-        KeyCode::Char('G') | KeyCode::End => Action::Bottom,
-        KeyCode::PageDown => Action::PageDown,
-        KeyCode::PageUp => Action::PageUp,
-        KeyCode::Char('d') if key.modifiers.contains(KeyModifiers::CONTROL) => Action::PageDown,
-        KeyCode::Enter => Action::Drill,
-        KeyCode::Esc => Action::Back,
-        KeyCode::Char('r') => Action::Rerun,
-        KeyCode::Char('u') => Action::Undo,
-        KeyCode::Char('A') => Action::FixAll,
-        KeyCode::Char('S') => Action::SuppressAll,
-        KeyCode::Char('f') if in_contacts => Action::FixOne,
-        KeyCode::Char('s') if in_contacts => Action::SuppressOne,
-        KeyCode::Char('i') if in_contacts => Action::IgnoreOne,
-        KeyCode::Char('F') if in_contacts => Action::Forget,
-        _ => return None,
-    })
-}
-
-/// Key hints for the bottom bar, from the same bindings as [`handle_key`].
-pub fn hints(view: &AuditView) -> &'static str {
-    if view.confirm.is_some() {
-        return "y forget for good   n/Esc cancel";
-    }
-    match view.screen() {
-        Screen::Findings => "Enter contacts  A fix all  S suppress all  r re-run  u undo",
-        Screen::Contacts { .. } => {
-            "f fix  s suppress  i ignore  F forget  A fix all  S suppress all  u undo  Esc back"
         }
     }
 }
@@ -253,6 +292,7 @@ pub fn update(view: &mut AuditView, action: Action) -> Vec<Effect> {
                 if kind != Kind::SegmentationOpportunity {
                     view.screen = Some(Screen::Contacts { kind });
                     view.contacts.clear();
+                    view.fixes.clear();
                     view.contact = 0;
                     view.loading = true;
                     return vec![Effect::LoadContacts { kind, offset: 0 }];
@@ -262,6 +302,7 @@ pub fn update(view: &mut AuditView, action: Action) -> Vec<Effect> {
         Action::Back => {
             view.screen = Some(Screen::Findings);
             view.contacts.clear();
+            view.fixes.clear();
         }
         Action::Rerun => {
             view.running = Some((0, 0));
@@ -279,7 +320,7 @@ pub fn update(view: &mut AuditView, action: Action) -> Vec<Effect> {
                     },
                     _ => Change::Ignore { kind, ids },
                 };
-                return vec![Effect::Apply(change)];
+                return vec![Effect::Write(Edit::Apply(change))];
             }
         }
         Action::FixAll | Action::SuppressAll => {
@@ -290,14 +331,16 @@ pub fn update(view: &mut AuditView, action: Action) -> Vec<Effect> {
             if let Some(kind) = kind.filter(|k| *k != Kind::SegmentationOpportunity) {
                 let ids = view.all_ids(kind);
                 if !ids.is_empty() {
-                    return vec![Effect::Apply(if matches!(action, Action::FixAll) {
-                        Change::Fix { kind, ids }
-                    } else {
-                        Change::Suppress {
-                            ids,
-                            reason: suppress_reason(kind),
-                        }
-                    })];
+                    return vec![Effect::Write(Edit::Apply(
+                        if matches!(action, Action::FixAll) {
+                            Change::Fix { kind, ids }
+                        } else {
+                            Change::Suppress {
+                                ids,
+                                reason: suppress_reason(kind),
+                            }
+                        },
+                    ))];
                 }
             }
         }
@@ -311,7 +354,7 @@ pub fn update(view: &mut AuditView, action: Action) -> Vec<Effect> {
         }
         Action::Confirm => {
             if let Some(change) = view.confirm.take() {
-                return vec![Effect::Apply(change)];
+                return vec![Effect::Write(Edit::Apply(change))];
             }
         }
         Action::Cancel => {
@@ -319,17 +362,22 @@ pub fn update(view: &mut AuditView, action: Action) -> Vec<Effect> {
             view.message = None;
         }
         Action::Undo => match view.undo_stack.last() {
-            Some(&id) => return vec![Effect::Undo(id)],
+            Some(&id) => return vec![Effect::Write(Edit::Undo(id))],
             None => view.message = Some("nothing to undo".into()),
         },
         Action::Progress(done, total) => view.running = Some((done, total)),
         Action::AuditDone(audit) => {
             view.running = None;
-            let keep = view.selected_kind();
+            // The finding drilled into stays selected even when a change resolved it
+            // for a while (undo brings it back).
+            let keep = match view.screen() {
+                Screen::Contacts { kind } => Some(kind),
+                Screen::Findings => view.selected_kind(),
+            };
             view.finding = keep
                 .and_then(|k| audit.findings.iter().position(|f| f.kind == k))
                 .unwrap_or(0);
-            view.audit = Some(*audit);
+            view.audit = Some(audit);
             if let Screen::Contacts { kind } = view.screen() {
                 view.loading = true;
                 return vec![Effect::LoadContacts { kind, offset: 0 }];
@@ -339,14 +387,20 @@ pub fn update(view: &mut AuditView, action: Action) -> Vec<Effect> {
             if view.screen() == (Screen::Contacts { kind }) {
                 view.loading = false;
                 if offset == 0 {
-                    view.contacts = page;
-                } else if offset == view.contacts.len() {
-                    view.contacts.extend(page);
+                    view.contacts.clear();
+                    view.fixes.clear();
+                }
+                if offset == view.contacts.len() {
+                    view.contacts.extend(page.examples);
+                    for fix in page.fixes {
+                        let line = format!("{} → {}", fix.field, fix.new);
+                        view.fixes.entry(fix.contact_id).or_default().push(line);
+                    }
                 }
                 view.contact = view.contact.min(view.contacts.len().saturating_sub(1));
             }
         }
-        Action::Changed(result) | Action::Undone(result) => match result {
+        Action::Changed(result) => match result {
             Ok(id) => {
                 view.message = Some(format!("saved (log entry {id})"));
                 view.running = Some((0, 0));
@@ -359,18 +413,18 @@ pub fn update(view: &mut AuditView, action: Action) -> Vec<Effect> {
 }
 
 /// Records a finished change for `u`: undoable changes go on the stack, an undo pops it.
-pub fn record(view: &mut AuditView, effect: &Effect, result: &Result<i64, String>) {
+pub fn record(view: &mut AuditView, edit: &Edit, result: &Result<i64, String>) {
     if result.is_err() {
         return;
     }
-    match effect {
-        Effect::Apply(change) if change.undoable() => {
+    match edit {
+        Edit::Apply(change) if change.undoable() => {
             if let Ok(id) = result {
                 view.undo_stack.push(*id);
             }
         }
-        Effect::Undo(id) => view.undo_stack.retain(|x| x != id),
-        _ => {}
+        Edit::Undo(id) => view.undo_stack.retain(|x| x != id),
+        Edit::Apply(_) => {}
     }
 }
 
@@ -398,7 +452,7 @@ pub fn bar(share: f64, width: usize, ascii: bool) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::workspace::OpenOptions;
 
@@ -412,7 +466,9 @@ eve@firm.ie,,Lee,subscribed
 fay@firm.ie,,Lee,subscribed
 ";
 
-    fn workspace() -> (tempfile::TempDir, Workspace) {
+    /// A workspace with one contact per kind of problem (typo, invalid, role, casing,
+    /// missing names), imported at a fixed date.
+    pub(crate) fn workspace() -> (tempfile::TempDir, Workspace) {
         let dir = tempfile::tempdir().unwrap();
         let csv = dir.path().join("c.csv");
         std::fs::write(&csv, CSV).unwrap();
@@ -446,34 +502,21 @@ fay@firm.ie,,Lee,subscribed
             let next = match &effect {
                 Effect::RunAudit => {
                     let audit = super::super::run(ws.conn(), ws.clock().now_ts()).unwrap();
-                    Action::AuditDone(Box::new(audit))
+                    Action::AuditDone(Arc::new(audit))
                 }
                 Effect::LoadContacts { kind, offset } => {
-                    let page = view
-                        .audit
-                        .as_ref()
-                        .unwrap()
-                        .contacts(ws.conn(), *kind, *offset, page_size)
-                        .unwrap();
+                    let audit = view.audit.as_ref().unwrap();
+                    let page = page(audit, ws.conn(), *kind, *offset, page_size).unwrap();
                     Action::ContactsLoaded(*kind, *offset, page)
                 }
-                Effect::Apply(change) => {
-                    let r = change.perform(ws).map_err(|e| e.to_string());
-                    record(view, &effect, &r);
+                Effect::Write(edit) => {
+                    let r = edit.perform(ws).map_err(|e| e.to_string());
+                    record(view, edit, &r);
                     Action::Changed(r)
-                }
-                Effect::Undo(id) => {
-                    let r = actions::undo(ws, *id).map_err(|e| e.to_string());
-                    record(view, &effect, &r);
-                    Action::Undone(r)
                 }
             };
             queue.extend(update(view, next));
         }
-    }
-
-    fn key(view: &AuditView, c: KeyCode) -> Action {
-        handle_key(view, KeyEvent::new(c, KeyModifiers::NONE)).unwrap()
     }
 
     fn count(view: &AuditView, kind: Kind) -> u64 {
@@ -484,7 +527,7 @@ fay@firm.ie,,Lee,subscribed
     }
 
     #[test]
-    fn drill_in_fix_and_undo_by_keyboard() {
+    fn drill_in_fix_and_undo() {
         let (_dir, mut ws) = workspace();
         let mut view = AuditView::default();
         let fx = update(&mut view, Action::Rerun);
@@ -499,10 +542,10 @@ fay@firm.ie,,Lee,subscribed
             .position(|f| f.kind == Kind::EmailTypo)
             .unwrap();
         for _ in 0..pos {
-            let a = key(&view, KeyCode::Char('j'));
+            let a = Action::Down;
             update(&mut view, a);
         }
-        let a = key(&view, KeyCode::Enter);
+        let a = Action::Drill;
         let fx = update(&mut view, a);
         drive(&mut view, &mut ws, fx);
         assert_eq!(
@@ -513,17 +556,17 @@ fay@firm.ie,,Lee,subscribed
         );
         assert_eq!(view.contacts.len(), 1);
         assert_eq!(view.contacts[0].detail, "gmial.com → gmail.com");
-        let a = key(&view, KeyCode::Char('f'));
+        let a = Action::FixOne;
         let fx = update(&mut view, a);
         drive(&mut view, &mut ws, fx);
         assert_eq!(count(&view, Kind::EmailTypo), 0);
         assert_eq!(view.undo_stack.len(), 1);
-        let a = key(&view, KeyCode::Char('u'));
+        let a = Action::Undo;
         let fx = update(&mut view, a);
         drive(&mut view, &mut ws, fx);
         assert_eq!(count(&view, Kind::EmailTypo), 1);
         assert!(view.undo_stack.is_empty());
-        let a = key(&view, KeyCode::Char('u'));
+        let a = Action::Undo;
         update(&mut view, a);
         assert_eq!(view.message.as_deref(), Some("nothing to undo"));
     }
@@ -545,7 +588,7 @@ fay@firm.ie,,Lee,subscribed
         view.finding = pos;
         let fx = update(&mut view, Action::Drill);
         drive(&mut view, &mut ws, fx);
-        let a = key(&view, KeyCode::Char('F'));
+        let a = Action::Forget;
         assert!(
             update(&mut view, a).is_empty(),
             "nothing happens before confirming"
@@ -555,12 +598,11 @@ fay@firm.ie,,Lee,subscribed
             .as_deref()
             .unwrap()
             .contains("cannot be undone"));
-        assert_eq!(hints(&view), "y forget for good   n/Esc cancel");
-        let a = key(&view, KeyCode::Esc);
+        let a = Action::Cancel;
         update(&mut view, a);
         assert!(view.confirm.is_none());
         update(&mut view, Action::Forget);
-        let a = key(&view, KeyCode::Char('y'));
+        let a = Action::Confirm;
         let fx = update(&mut view, a);
         drive(&mut view, &mut ws, fx);
         assert_eq!(count(&view, Kind::RoleAccount), 0);
@@ -582,7 +624,7 @@ fay@firm.ie,,Lee,subscribed
             .iter()
             .position(|f| f.kind == Kind::InvalidEmail)
             .unwrap();
-        let a = key(&view, KeyCode::Char('S'));
+        let a = Action::SuppressAll;
         let fx = update(&mut view, a);
         drive(&mut view, &mut ws, fx);
         assert_eq!(count(&view, Kind::InvalidEmail), 0);

@@ -3,6 +3,8 @@
 use super::keymap::Command;
 use super::queries::{ContactDetail, ContactRow, Sort};
 use super::segment_jobs::{SegmentRead, SegmentReply, SegmentWrite};
+use crate::audit::view::{Edit, Page, Shared};
+use crate::audit::{Kind as AuditKind, RunSummary};
 use crate::import::Kind;
 use crate::maintenance::log as mlog;
 use crossterm::event::KeyEvent;
@@ -87,6 +89,19 @@ pub enum ReadRequest {
     LogDetail {
         id: i64,
     },
+    /// Run the audit (on its own worker, with progress; a newer one cancels it).
+    Audit {
+        generation: u64,
+    },
+    /// The newest stored audit run, shown until a fresh audit is done.
+    LastAuditRun,
+    /// A page of the contacts of one finding of `audit`.
+    AuditContacts {
+        audit: Shared,
+        kind: AuditKind,
+        offset: usize,
+        len: usize,
+    },
 }
 
 impl ReadRequest {
@@ -100,6 +115,9 @@ impl ReadRequest {
             ReadRequest::Segments(read) => read.key(),
             ReadRequest::LogPage { .. } => "log-page",
             ReadRequest::LogDetail { .. } => "log-detail",
+            ReadRequest::Audit { .. } => "audit",
+            ReadRequest::LastAuditRun => "audit-last-run",
+            ReadRequest::AuditContacts { .. } => "audit-contacts",
         }
     }
 
@@ -148,6 +166,23 @@ pub enum ReadReply {
         id: i64,
         detail: Option<Box<mlog::Detail>>,
     },
+    /// A running audit has evaluated `done` of `total` contacts.
+    AuditProgress {
+        generation: u64,
+        done: usize,
+        total: usize,
+    },
+    Audit {
+        generation: u64,
+        audit: Shared,
+    },
+    AuditContacts {
+        audit: Shared,
+        kind: AuditKind,
+        offset: usize,
+        page: Page,
+    },
+    LastAuditRun(Option<RunSummary>),
     Failed {
         what: &'static str,
         message: String,
@@ -166,15 +201,53 @@ pub enum WriteRequest {
     Segment { id: JobId, change: SegmentWrite },
     /// Undo maintenance log entry `log_id` (see [`mlog::undo`]).
     UndoLog { id: JobId, log_id: i64 },
+    /// A change from the Audit pane; the app gives it its id.
+    Audit { id: JobId, edit: Edit },
 }
 
 impl WriteRequest {
     /// The job this request starts.
     pub fn id(&self) -> JobId {
         match self {
-            WriteRequest::Import { id, .. } => *id,
-            WriteRequest::Segment { id, .. } => *id,
-            WriteRequest::UndoLog { id, .. } => *id,
+            WriteRequest::Import { id, .. }
+            | WriteRequest::Segment { id, .. }
+            | WriteRequest::UndoLog { id, .. }
+            | WriteRequest::Audit { id, .. } => *id,
+        }
+    }
+
+    fn id_mut(&mut self) -> &mut JobId {
+        match self {
+            WriteRequest::Import { id, .. }
+            | WriteRequest::Segment { id, .. }
+            | WriteRequest::UndoLog { id, .. }
+            | WriteRequest::Audit { id, .. } => id,
+        }
+    }
+
+    /// Gives the request job id `next` unless its pane chose one (panes that follow their
+    /// own job's outcome number their jobs from a range of their own); returns the id.
+    pub fn assign(&mut self, next: JobId) -> JobId {
+        let id = self.id_mut();
+        if *id == 0 {
+            *id = next;
+        }
+        *id
+    }
+
+    /// What the status bar calls the job.
+    pub fn label(&self) -> String {
+        match self {
+            WriteRequest::Import { path, .. } => {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| path.display().to_string());
+                format!("import {name}")
+            }
+            WriteRequest::Segment { change, .. } => change.label(),
+            WriteRequest::UndoLog { log_id, .. } => format!("undo log entry {log_id}"),
+            WriteRequest::Audit { edit, .. } => edit.label(),
         }
     }
 }
@@ -191,5 +264,10 @@ pub enum JobEvent {
     Finished {
         id: JobId,
         outcome: Result<String, String>,
+    },
+    /// An Audit pane edit was written (its log id) or failed; sent before `Finished`.
+    AuditEdited {
+        edit: Edit,
+        result: Result<i64, String>,
     },
 }

@@ -159,11 +159,7 @@ impl App {
                 if let ReadReply::Failed { what, message } = &reply {
                     self.toast(format!("{what}: {message}"), Role::Error);
                 }
-                let action = Action::Read(reply);
-                self.panes
-                    .iter_mut()
-                    .flat_map(|p| p.update(&action))
-                    .collect()
+                self.tell_panes(&Action::Read(reply))
             }
             Action::Job(event) => self.job_event(event),
             Action::DataChanged { by_others } => {
@@ -322,10 +318,32 @@ impl App {
             }
             return Vec::new();
         }
-        match self.panes.get_mut(self.focused) {
+        let effects = match self.panes.get_mut(self.focused) {
             Some(pane) if self.overlay.is_none() => pane.update(&action),
             _ => Vec::new(),
+        };
+        self.track_jobs(effects)
+    }
+
+    /// Writer jobs asked for get an id and a line in the status bar.
+    fn track_jobs(&mut self, mut effects: Vec<Effect>) -> Vec<Effect> {
+        for effect in &mut effects {
+            if let Effect::Write(request) = effect {
+                let id = request.assign(self.next_job);
+                if id == self.next_job {
+                    self.next_job += 1;
+                }
+                self.jobs.push(Job {
+                    id,
+                    label: request.label(),
+                    rows: 0,
+                    done: 0,
+                    total: 0,
+                    cancelling: false,
+                });
+            }
         }
+        effects
     }
 
     /// Every command the palette offers, built from what exists right now.
@@ -372,21 +390,11 @@ impl App {
     }
 
     fn start_import(&mut self, path: PathBuf, kind: Kind) -> Vec<Effect> {
-        let id = self.next_job;
-        self.next_job += 1;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| path.display().to_string());
-        self.jobs.push(Job {
-            id,
-            label: format!("import {name}"),
-            rows: 0,
-            done: 0,
-            total: 0,
-            cancelling: false,
-        });
-        vec![Effect::Write(WriteRequest::Import { id, path, kind })]
+        self.track_jobs(vec![Effect::Write(WriteRequest::Import {
+            id: 0,
+            path,
+            kind,
+        })])
     }
 
     fn cancel_jobs(&mut self) -> Vec<Effect> {
@@ -401,8 +409,19 @@ impl App {
         effects
     }
 
+    /// An action every pane sees (replies and job results), not only the focused one.
+    fn tell_panes(&mut self, action: &Action) -> Vec<Effect> {
+        let effects = self
+            .panes
+            .iter_mut()
+            .flat_map(|p| p.update(action))
+            .collect();
+        self.track_jobs(effects)
+    }
+
     fn job_event(&mut self, event: JobEvent) -> Vec<Effect> {
         match event {
+            JobEvent::AuditEdited { .. } => self.tell_panes(&Action::Job(event)),
             JobEvent::Progress {
                 id,
                 rows,
@@ -701,11 +720,39 @@ mod tests {
     #[test]
     fn digits_and_tab_switch_only_to_panes_that_exist() {
         let mut a = app();
+        let n = a.panes.len();
         key(&mut a, KeyCode::Char('9'));
         assert_eq!(a.focused, 0);
         key(&mut a, KeyCode::Tab);
-        assert_eq!(a.focused, 1 % a.panes.len());
+        assert_eq!(a.focused, 1 % n);
         key(&mut a, KeyCode::Char('1'));
         assert_eq!(a.focused, 0);
+    }
+
+    #[test]
+    fn a_pane_write_becomes_a_job_and_its_result_reaches_the_panes() {
+        use crate::audit::view::Edit;
+        let mut a = app();
+        let request = |id| WriteRequest::Audit {
+            id,
+            edit: Edit::Undo(5),
+        };
+        let effects = a.track_jobs(vec![Effect::Write(request(0))]);
+        assert_eq!(effects, vec![Effect::Write(request(1))]);
+        assert_eq!(a.jobs[0].label, "undo log entry 5");
+        assert!(a.busy());
+        // The Audit pane hears the result and re-audits.
+        let effects = a.update(Action::Job(JobEvent::AuditEdited {
+            edit: Edit::Undo(5),
+            result: Ok(6),
+        }));
+        assert!(effects
+            .iter()
+            .any(|e| matches!(e, Effect::Read(ReadRequest::Audit { .. }))));
+        a.update(Action::Job(JobEvent::Finished {
+            id: 1,
+            outcome: Ok("undo log entry 5 (log entry 6)".into()),
+        }));
+        assert!(!a.busy());
     }
 }

@@ -7,12 +7,16 @@
 //!   second reader answers the Segments pane from the segment image it keeps loaded;
 //! - the **writer** runs changes (imports) one at a time, each in one transaction that
 //!   checks a cancel flag and rolls back when raised;
+//! - the **auditor** runs the list audit (seconds on a large list) off the reader, so
+//!   pages keep coming; it reports progress, and a newer audit request cancels the one
+//!   in flight through the audit's cancel flag;
 //! - the **watcher** polls `PRAGMA data_version` every second and says when another
 //!   connection committed, so several TUIs and CLI runs on one workspace stay in step.
 
 use super::action::{Action, JobEvent, JobId, ReadReply, ReadRequest, WriteRequest};
 use super::queries;
 use super::segment_jobs::{self, SegmentCache};
+use crate::audit::{self, view::Shared, AuditError};
 use crate::cli::Context;
 use crate::segment::SegmentError;
 use crate::maintenance::log as mlog;
@@ -28,6 +32,8 @@ use std::time::Duration;
 const QUICK_ROWS: usize = 1000;
 /// How often the watcher looks for commits by others.
 const WATCH_EVERY: Duration = Duration::from_secs(1);
+/// How often a running audit reports progress.
+const AUDIT_PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
 /// Handles to the worker threads, held by the event loop.
 pub struct Jobs {
@@ -38,6 +44,9 @@ pub struct Jobs {
     interrupt: InterruptHandle,
     writes: Sender<(WriteRequest, Arc<AtomicBool>)>,
     cancels: HashMap<JobId, Arc<AtomicBool>>,
+    audits: Sender<u64>,
+    /// The generation of the newest audit asked for; older running ones stop.
+    audit_wanted: Arc<AtomicU64>,
 }
 
 impl Jobs {
@@ -48,6 +57,7 @@ impl Jobs {
         let segment_reader = ctx.open()?;
         let writer = ctx.open()?;
         let watcher = ctx.open()?;
+        let auditor = ctx.open()?;
         let interrupt = reader.conn().get_interrupt_handle();
         let own_writes = Arc::new(AtomicU64::new(0));
 
@@ -64,6 +74,11 @@ impl Jobs {
         let writer_count = Arc::clone(&own_writes);
         std::thread::spawn(move || writer_loop(writer, &write_rx, &writer_out, &writer_count));
 
+        let (audits, audit_rx) = crossbeam_channel::unbounded();
+        let audit_wanted = Arc::new(AtomicU64::new(0));
+        let (auditor_out, wanted) = (out.clone(), Arc::clone(&audit_wanted));
+        std::thread::spawn(move || audit_loop(&auditor, &audit_rx, &wanted, &auditor_out));
+
         std::thread::spawn(move || watch_loop(&watcher, &out, &own_writes));
         Ok(Jobs {
             reads,
@@ -71,14 +86,22 @@ impl Jobs {
             interrupt,
             writes,
             cancels: HashMap::new(),
+            audits,
+            audit_wanted,
         })
     }
 
-    /// Queues a read; a new view interrupts whatever the reader is doing.
+    /// Queues a read; a new view interrupts whatever the reader is doing. Audits go to
+    /// the auditor and cancel the one running.
     pub fn read(&self, request: ReadRequest) {
         if matches!(request, ReadRequest::Segments(_)) {
             // A send only fails when the thread is gone, i.e. while shutting down.
             let _ = self.segment_reads.send(request);
+            return;
+        }
+        if let ReadRequest::Audit { generation } = request {
+            self.audit_wanted.store(generation, Ordering::SeqCst);
+            let _ = self.audits.send(generation);
             return;
         }
         let interrupts = request.interrupts();
@@ -261,6 +284,34 @@ impl Reader {
                 id: *id,
                 detail: mlog::detail(conn, *id)?.map(Box::new),
             },
+            // Audits run on the auditor thread ([`Jobs::read`] sends them there).
+            ReadRequest::Audit { .. } => return Ok(()),
+            ReadRequest::LastAuditRun => match audit::history(conn) {
+                Ok(mut runs) => ReadReply::LastAuditRun(runs.pop()),
+                Err(AuditError::Sqlite(e)) => return Err(e),
+                Err(e) => ReadReply::Failed {
+                    what: request.key(),
+                    message: e.to_string(),
+                },
+            },
+            ReadRequest::AuditContacts {
+                audit,
+                kind,
+                offset,
+                len,
+            } => match audit::view::page(&audit.0, conn, *kind, *offset, *len) {
+                Ok(page) => ReadReply::AuditContacts {
+                    audit: audit.clone(),
+                    kind: *kind,
+                    offset: *offset,
+                    page,
+                },
+                Err(AuditError::Sqlite(e)) => return Err(e),
+                Err(e) => ReadReply::Failed {
+                    what: request.key(),
+                    message: e.to_string(),
+                },
+            },
         };
         reply(answer);
         Ok(())
@@ -280,6 +331,21 @@ fn writer_loop(
     for (request, cancel) in requests {
         let id = request.id();
         let outcome = match &request {
+            WriteRequest::Audit { edit, .. } => {
+                let result = edit.perform(&mut ws).map_err(|e| e.to_string());
+                let summary = result
+                    .as_ref()
+                    .map(|log| format!("{} (log entry {log})", edit.label()))
+                    .map_err(|e| format!("{}: {e}", edit.label()));
+                let event = JobEvent::AuditEdited {
+                    edit: edit.clone(),
+                    result,
+                };
+                if out.send(Action::Job(event)).is_err() {
+                    return;
+                }
+                summary
+            }
             WriteRequest::Import { path, kind, .. } => {
                 super::import::run(&mut ws, id, path, *kind, &cancel, out)
             }
@@ -293,6 +359,62 @@ fn writer_loop(
         }
         let event = JobEvent::Finished { id, outcome };
         if out.send(Action::Job(event)).is_err() {
+            return;
+        }
+    }
+}
+
+/// The reply to a finished audit.
+fn audit_reply(generation: u64, result: Result<audit::Audit, AuditError>) -> ReadReply {
+    match result {
+        Ok(audit) => ReadReply::Audit {
+            generation,
+            audit: Shared(Arc::new(audit)),
+        },
+        Err(e) => ReadReply::Failed {
+            what: "audit",
+            message: e.to_string(),
+        },
+    }
+}
+
+/// Runs the newest audit asked for, reporting progress while it runs and cancelling it
+/// as soon as a newer one is wanted (the newer one then runs).
+fn audit_loop(ws: &Workspace, requests: &Receiver<u64>, wanted: &AtomicU64, out: &Sender<Action>) {
+    while let Ok(mut generation) = requests.recv() {
+        while let Ok(newer) = requests.try_recv() {
+            generation = newer;
+        }
+        let progress = audit::Progress::default();
+        let (finished, finished_rx) = crossbeam_channel::bounded::<()>(1);
+        let result = std::thread::scope(|s| {
+            s.spawn(|| loop {
+                if wanted.load(Ordering::SeqCst) != generation {
+                    progress.cancel.store(true, Ordering::Relaxed);
+                }
+                let reply = ReadReply::AuditProgress {
+                    generation,
+                    done: progress.done.load(Ordering::Relaxed),
+                    total: progress.total.load(Ordering::Relaxed),
+                };
+                if out.send(Action::Read(reply)).is_err() {
+                    progress.cancel.store(true, Ordering::Relaxed);
+                }
+                if finished_rx.recv_timeout(AUDIT_PROGRESS_EVERY).is_ok() {
+                    return;
+                }
+            });
+            let result = audit::run_with_progress(ws.conn(), ws.clock().now_ts(), &progress);
+            let _ = finished.send(());
+            result
+        });
+        if matches!(result, Err(AuditError::Cancelled)) {
+            continue;
+        }
+        if out
+            .send(Action::Read(audit_reply(generation, result)))
+            .is_err()
+        {
             return;
         }
     }
@@ -442,5 +564,77 @@ mod tests {
             )
             .unwrap_err();
         assert!(is_interrupted(&err), "{err}");
+    }
+
+    #[test]
+    fn the_auditor_runs_only_the_newest_audit_asked_for() {
+        let (_dir, ws) = fixture();
+        let (requests, rx) = crossbeam_channel::unbounded();
+        let wanted = Arc::new(AtomicU64::new(2));
+        requests.send(1).unwrap();
+        requests.send(2).unwrap();
+        drop(requests);
+        let (tx, out) = crossbeam_channel::unbounded();
+        audit_loop(&ws, &rx, &wanted, &tx);
+        let replies: Vec<ReadReply> = out
+            .try_iter()
+            .map(|a| match a {
+                Action::Read(r) => r,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert!(matches!(
+            replies.first(),
+            Some(ReadReply::AuditProgress { generation: 2, .. })
+        ));
+        let finished: Vec<u64> = replies
+            .iter()
+            .filter_map(|r| match r {
+                ReadReply::Audit { generation, audit } => {
+                    assert_eq!(audit.0.contacts, 3);
+                    Some(*generation)
+                }
+                ReadReply::AuditProgress { generation, .. } => {
+                    assert_eq!(*generation, 2);
+                    None
+                }
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(finished, vec![2]);
+    }
+
+    #[test]
+    fn an_audit_edit_reports_its_log_id_then_finishes_with_a_summary() {
+        use crate::audit::view::{Change, Edit};
+        let (_dir, ws) = fixture();
+        let (requests, rx) = crossbeam_channel::unbounded();
+        let edit = Edit::Apply(Change::Suppress {
+            ids: vec![1],
+            reason: "audit: test".into(),
+        });
+        let request = WriteRequest::Audit {
+            id: 7,
+            edit: edit.clone(),
+        };
+        requests
+            .send((request, Arc::new(AtomicBool::new(false))))
+            .unwrap();
+        drop(requests);
+        let (tx, out) = crossbeam_channel::unbounded();
+        writer_loop(ws, &rx, &tx, &AtomicU64::new(0));
+        let events: Vec<Action> = out.try_iter().collect();
+        let [Action::Job(JobEvent::AuditEdited {
+            edit: done,
+            result: Ok(log),
+        }), Action::Job(JobEvent::Finished {
+            id: 7,
+            outcome: Ok(summary),
+        })] = events.as_slice()
+        else {
+            panic!("{events:?}");
+        };
+        assert_eq!(done, &edit);
+        assert_eq!(summary, &format!("suppress 1 contact (log entry {log})"));
     }
 }

@@ -46,6 +46,16 @@ pub enum Command {
     CycleUser,
     /// Undo the selected change.
     Undo,
+    // Audit pane
+    /// Apply the suggested fix to the selected contact.
+    Fix,
+    FixAll,
+    Suppress,
+    SuppressAll,
+    Ignore,
+    /// Erase a contact for good (asks first).
+    Forget,
+    Rerun,
 }
 
 /// One key chord.

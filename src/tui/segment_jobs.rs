@@ -140,6 +140,17 @@ pub enum SegmentWrite {
     },
 }
 
+impl SegmentWrite {
+    /// What the status bar calls the change.
+    pub fn label(&self) -> String {
+        match self {
+            SegmentWrite::Save { name, .. } => format!("save segment {name}"),
+            SegmentWrite::Rename { old, new } => format!("rename segment {old} to {new}"),
+            SegmentWrite::Delete { name } => format!("delete segment {name}"),
+        }
+    }
+}
+
 /// The image the reader keeps between segment reads.
 #[derive(Debug)]
 pub struct SegmentCache {

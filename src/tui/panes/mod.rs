@@ -5,9 +5,10 @@
 //! in `update` (returning effects such as reads for the worker), and renders as a pure
 //! function of that state. It never touches SQL or the terminal directly.
 
+pub mod audit;
 pub mod contacts;
-pub mod segments;
 pub mod log;
+pub mod segments;
 
 use super::action::{Action, Effect};
 use super::keymap::Binding;
@@ -49,6 +50,7 @@ pub trait Pane {
 pub fn all() -> Vec<Box<dyn Pane>> {
     vec![
         Box::new(contacts::ContactsPane::default()),
+        Box::new(audit::AuditPane::default()),
         Box::new(segments::SegmentsPane::default()),
         Box::new(log::LogPane::default()),
     ]
