@@ -11,6 +11,7 @@
 
 use super::merge::{self, Survivor};
 use super::pairs::{self, StoredPair};
+use super::score::POSSIBLE;
 use super::DedupeError;
 use crate::workspace::Workspace;
 use rusqlite::Connection;
@@ -101,6 +102,23 @@ fn live_merge(conn: &Connection, survivor: i64, absorbed: i64) -> rusqlite::Resu
         [survivor, absorbed],
         |r| r.get(0),
     )
+}
+
+/// What the review starts from: the latest scan (`None` before the first) and its pairs
+/// worth reviewing whose contacts are both live, strongest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Queue {
+    pub scan: Option<i64>,
+    pub pairs: Vec<StoredPair>,
+}
+
+/// Reads the [`Queue`].
+pub fn queue(conn: &Connection) -> Result<Queue, DedupeError> {
+    let scan = conn.query_row("SELECT max(id) FROM dedupe_scans", [], |r| r.get(0))?;
+    Ok(Queue {
+        scan,
+        pairs: pairs::list(conn, f64::from(POSSIBLE))?,
+    })
 }
 
 /// A decision taken in this sitting, for undo.

@@ -2,6 +2,7 @@
 
 use super::keymap::Command;
 use super::queries::{ContactDetail, ContactRow, Sort};
+use crate::dedupe::review::{Change, Queue};
 use crate::import::Kind;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
@@ -73,6 +74,14 @@ pub enum ReadRequest {
     ContactDetail {
         id: i64,
     },
+    /// The duplicate review queue.
+    DuplicateQueue,
+    /// The records of the pairs on screen and next (Duplicates pane).
+    DuplicateRecords {
+        ids: Vec<i64>,
+    },
+    /// How many contacts a bulk merge of shared mailboxes would merge.
+    ExactEmailGroups,
 }
 
 impl ReadRequest {
@@ -83,6 +92,9 @@ impl ReadRequest {
             ReadRequest::ContactsView { .. } => "contacts-view",
             ReadRequest::ContactsPage { .. } => "contacts-page",
             ReadRequest::ContactDetail { .. } => "contact-detail",
+            ReadRequest::DuplicateQueue => "duplicate-queue",
+            ReadRequest::DuplicateRecords { .. } => "duplicate-records",
+            ReadRequest::ExactEmailGroups => "exact-email-groups",
         }
     }
 
@@ -115,6 +127,13 @@ pub enum ReadReply {
         id: i64,
         detail: Option<Box<ContactDetail>>,
     },
+    DuplicateQueue(Queue),
+    /// Each asked id with its record, `None` when it no longer exists.
+    DuplicateRecords(Vec<(i64, Option<Box<ContactDetail>>)>),
+    ExactEmailGroups {
+        groups: usize,
+        contacts: usize,
+    },
     Failed {
         what: &'static str,
         message: String,
@@ -129,13 +148,43 @@ pub enum WriteRequest {
         path: PathBuf,
         kind: Kind,
     },
+    /// One review decision or its undo (one logged transaction).
+    Dedupe {
+        id: JobId,
+        change: Change,
+    },
+    /// A duplicate scan over the live contacts.
+    DedupeScan {
+        id: JobId,
+    },
+    /// Merge every group of contacts sharing one mailbox.
+    MergeExactEmail {
+        id: JobId,
+    },
 }
 
 impl WriteRequest {
     /// The job this request starts.
     pub fn id(&self) -> JobId {
         match self {
-            WriteRequest::Import { id, .. } => *id,
+            WriteRequest::Import { id, .. }
+            | WriteRequest::Dedupe { id, .. }
+            | WriteRequest::DedupeScan { id }
+            | WriteRequest::MergeExactEmail { id } => *id,
+        }
+    }
+
+    /// What the status bar calls the job, for jobs a pane starts.
+    pub fn label(&self) -> String {
+        match self {
+            WriteRequest::Import { path, .. } => format!("import {}", path.display()),
+            WriteRequest::Dedupe {
+                change: Change::Merge { .. },
+                ..
+            } => "merge".to_string(),
+            WriteRequest::Dedupe { .. } => "review".to_string(),
+            WriteRequest::DedupeScan { .. } => "duplicate scan".to_string(),
+            WriteRequest::MergeExactEmail { .. } => "bulk merge".to_string(),
         }
     }
 }

@@ -160,12 +160,24 @@ impl App {
                     self.toast(format!("{what}: {message}"), Role::Error);
                 }
                 let action = Action::Read(reply);
-                self.panes
+                let effects = self
+                    .panes
                     .iter_mut()
                     .flat_map(|p| p.update(&action))
-                    .collect()
+                    .collect();
+                self.track_writes(effects)
             }
-            Action::Job(event) => self.job_event(event),
+            Action::Job(event) => {
+                let action = Action::Job(event.clone());
+                let mut effects = self.job_event(event);
+                let from_panes = self
+                    .panes
+                    .iter_mut()
+                    .flat_map(|p| p.update(&action))
+                    .collect();
+                effects.extend(self.track_writes(from_panes));
+                effects
+            }
             Action::DataChanged { by_others } => {
                 if by_others {
                     self.outside_change = TOAST_TICKS;
@@ -322,10 +334,28 @@ impl App {
             }
             return Vec::new();
         }
-        match self.panes.get_mut(self.focused) {
+        let effects = match self.panes.get_mut(self.focused) {
             Some(pane) if self.overlay.is_none() => pane.update(&action),
             _ => Vec::new(),
+        };
+        self.track_writes(effects)
+    }
+
+    /// Shows the writer jobs a pane started in the status bar (and `q` asks while they run).
+    fn track_writes(&mut self, effects: Vec<Effect>) -> Vec<Effect> {
+        for effect in &effects {
+            if let Effect::Write(request) = effect {
+                self.jobs.push(Job {
+                    id: request.id(),
+                    label: request.label(),
+                    rows: 0,
+                    done: 0,
+                    total: 0,
+                    cancelling: false,
+                });
+            }
         }
+        effects
     }
 
     /// Every command the palette offers, built from what exists right now.

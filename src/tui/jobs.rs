@@ -213,6 +213,9 @@ impl Reader {
                 id: *id,
                 detail: queries::detail(conn, *id)?.map(Box::new),
             },
+            ReadRequest::DuplicateQueue
+            | ReadRequest::DuplicateRecords { .. }
+            | ReadRequest::ExactEmailGroups => super::dedupe_jobs::read(conn, request)?,
         };
         reply(answer);
         Ok(())
@@ -234,6 +237,11 @@ fn writer_loop(
         let outcome = match &request {
             WriteRequest::Import { path, kind, .. } => {
                 super::import::run(&mut ws, id, path, *kind, &cancel, out)
+            }
+            WriteRequest::Dedupe { .. }
+            | WriteRequest::DedupeScan { .. }
+            | WriteRequest::MergeExactEmail { .. } => {
+                super::dedupe_jobs::write(&mut ws, &request, &cancel, out)
             }
         };
         if outcome.is_ok() {

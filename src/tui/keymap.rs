@@ -32,6 +32,16 @@ pub enum Command {
     Back,
     Yes,
     No,
+    // Duplicates pane: one key per decision.
+    Merge,
+    NotDuplicate,
+    Skip,
+    Undo,
+    SwapSurvivor,
+    PickLeft,
+    PickRight,
+    Scan,
+    BulkMerge,
 }
 
 /// One key chord.

@@ -6,6 +6,7 @@
 //! function of that state. It never touches SQL or the terminal directly.
 
 pub mod contacts;
+pub mod duplicates;
 
 use super::action::{Action, Effect};
 use super::keymap::Binding;
@@ -45,5 +46,8 @@ pub trait Pane {
 
 /// Every pane that exists, in pane-bar order.
 pub fn all() -> Vec<Box<dyn Pane>> {
-    vec![Box::new(contacts::ContactsPane::default())]
+    vec![
+        Box::new(contacts::ContactsPane::default()),
+        Box::new(duplicates::DuplicatesPane::default()),
+    ]
 }
