@@ -50,9 +50,15 @@ pub enum Change {
         absorbed: i64,
         picks: Vec<String>,
     },
-    NotDuplicate { a: i64, b: i64 },
+    NotDuplicate {
+        a: i64,
+        b: i64,
+    },
     /// Undo the latest merge of `absorbed` into `survivor` that is still in force.
-    Unmerge { survivor: i64, absorbed: i64 },
+    Unmerge {
+        survivor: i64,
+        absorbed: i64,
+    },
     /// Undo a "not a duplicate" mark and put the pair back.
     ForgetNotDuplicate(StoredPair),
 }
@@ -202,10 +208,11 @@ impl Review {
     /// The side whose value the merge keeps for `column`: the one picked, else the
     /// survivor (the merge then fills only the survivor's empty fields).
     pub fn kept(&self, column: &str) -> Side {
-        self.chosen
-            .get(column)
-            .copied()
-            .unwrap_or(if self.swapped { Side::Right } else { Side::Left })
+        self.chosen.get(column).copied().unwrap_or(if self.swapped {
+            Side::Right
+        } else {
+            Side::Left
+        })
     }
 
     /// Keeps `side`'s value of profile column `column` in the merge of the current pair.

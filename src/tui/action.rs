@@ -149,18 +149,11 @@ pub enum WriteRequest {
         kind: Kind,
     },
     /// One review decision or its undo (one logged transaction).
-    Dedupe {
-        id: JobId,
-        change: Change,
-    },
+    Dedupe { id: JobId, change: Change },
     /// A duplicate scan over the live contacts.
-    DedupeScan {
-        id: JobId,
-    },
+    DedupeScan { id: JobId },
     /// Merge every group of contacts sharing one mailbox.
-    MergeExactEmail {
-        id: JobId,
-    },
+    MergeExactEmail { id: JobId },
 }
 
 impl WriteRequest {

@@ -277,7 +277,9 @@ const DETAIL_FIELDS: &[(&str, &str, Shown)] = &[
 
 /// The contact columns the detail view shows, as (column, label), in its order.
 pub fn detail_columns() -> impl Iterator<Item = (&'static str, &'static str)> {
-    DETAIL_FIELDS.iter().map(|(column, label, _)| (*column, *label))
+    DETAIL_FIELDS
+        .iter()
+        .map(|(column, label, _)| (*column, *label))
 }
 
 /// The contact `id` with its sources (its own and those of contacts merged into it),

@@ -583,10 +583,9 @@ impl DuplicatesPane {
     fn render_pair(&self, pair: &StoredPair, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let explanation = self.explanation(pair, theme);
         let (records, why) = if self.width >= SIDE_BY_SIDE {
-            let [records, why] =
-                Layout::horizontal([Constraint::Fill(1), Constraint::Length(36)])
-                    .spacing(1)
-                    .areas(area);
+            let [records, why] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(36)])
+                .spacing(1)
+                .areas(area);
             (records, why)
         } else {
             let wanted = explanation(area.width).len() as u16;
@@ -610,10 +609,8 @@ impl DuplicatesPane {
             let width = usize::from(width);
             let side = self.width >= SIDE_BY_SIDE;
             let mut lines = Vec::new();
-            for (agree, title, role) in [
-                (true, "Agree", Role::Ok),
-                (false, "Disagree", Role::Warn),
-            ] {
+            for (agree, title, role) in [(true, "Agree", Role::Ok), (false, "Disagree", Role::Warn)]
+            {
                 let parts: Vec<String> = pair
                     .reasons
                     .iter()
@@ -703,7 +700,11 @@ impl DuplicatesPane {
         (lw, rw): (usize, usize),
         theme: &Theme,
     ) -> Line<'static> {
-        let label_role = if selected { Role::Selection } else { Role::Muted };
+        let label_role = if selected {
+            Role::Selection
+        } else {
+            Role::Muted
+        };
         let kept = self.review.kept(row.column);
         // Which value the merge keeps: the picked or surviving one, else the only one.
         let winner = match (row.left, row.right) {
@@ -834,7 +835,10 @@ impl Pane for DuplicatesPane {
         match (self.review.current(), self.empty_text()) {
             (Some(pair), _) => self.render_pair(pair, body, buf, theme),
             (None, Some(text)) => {
-                let mut lines = vec![Line::raw(""), Line::styled(format!(" {text}"), theme.style(Role::Muted))];
+                let mut lines = vec![
+                    Line::raw(""),
+                    Line::styled(format!(" {text}"), theme.style(Role::Muted)),
+                ];
                 if let Some((role, notice)) = &self.notice {
                     lines.push(Line::styled(format!(" {notice}"), theme.style(*role)));
                 }
@@ -842,5 +846,271 @@ impl Pane for DuplicatesPane {
             }
             (None, None) => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dedupe::review::Change;
+
+    fn pair(a: i64, b: i64, score: f64) -> StoredPair {
+        StoredPair {
+            contact_a: a,
+            contact_b: b,
+            id_a: format!("c{a}"),
+            id_b: format!("c{b}"),
+            score,
+            cluster: None,
+            reasons: Vec::new(),
+        }
+    }
+
+    fn record(id: i64, first: &str) -> (i64, Option<Box<ContactDetail>>) {
+        let detail = ContactDetail {
+            id,
+            fields: vec![
+                ("Email", format!("c{id}@x.org")),
+                ("First name", first.to_string()),
+                (
+                    "Status",
+                    if id % 2 == 0 {
+                        "unsubscribed"
+                    } else {
+                        "subscribed"
+                    }
+                    .to_string(),
+                ),
+            ],
+            merged_into: None,
+            sources: Vec::new(),
+            custom: Vec::new(),
+            tags: Vec::new(),
+            events: Vec::new(),
+            event_total: 0,
+        };
+        (id, Some(Box::new(detail)))
+    }
+
+    fn queue(scan: i64, pairs: Vec<StoredPair>) -> Action {
+        Action::Read(ReadReply::DuplicateQueue(Queue {
+            scan: Some(scan),
+            pairs,
+        }))
+    }
+
+    fn records(ids: &[i64]) -> Action {
+        Action::Read(ReadReply::DuplicateRecords(
+            ids.iter().map(|&id| record(id, "Ann")).collect(),
+        ))
+    }
+
+    fn cmd(p: &mut DuplicatesPane, c: Command) -> Vec<Effect> {
+        p.update(&Action::Command(c))
+    }
+
+    /// A pane with three pairs queued and the first two pairs' records loaded.
+    fn loaded() -> DuplicatesPane {
+        let mut p = DuplicatesPane::default();
+        let effects = p.update(&queue(
+            1,
+            vec![pair(1, 2, 30.0), pair(3, 4, 20.0), pair(5, 6, 9.0)],
+        ));
+        assert_eq!(
+            effects,
+            vec![Effect::Read(ReadRequest::DuplicateRecords {
+                ids: vec![1, 2, 3, 4]
+            })]
+        );
+        assert!(p.update(&records(&[1, 2, 3, 4])).is_empty());
+        p
+    }
+
+    fn writes(effects: &[Effect]) -> Vec<Change> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Write(WriteRequest::Dedupe { change, .. }) => Some(change.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_decision_is_written_in_the_background_and_the_next_pair_is_already_there() {
+        let mut p = loaded();
+        assert_eq!(p.rows().map(|r| r.len()), Some(3));
+        let effects = cmd(&mut p, Command::Merge);
+        assert_eq!(
+            writes(&effects),
+            vec![Change::Merge {
+                survivor: 1,
+                absorbed: 2,
+                picks: vec![]
+            }]
+        );
+        // The pair after the next one is asked for; the next one is on screen already.
+        assert!(
+            effects.contains(&Effect::Read(ReadRequest::DuplicateRecords {
+                ids: vec![5, 6]
+            }))
+        );
+        assert_eq!(p.review.current().map(|c| c.contact_a), Some(3));
+        assert!(p.rows().is_some());
+        assert_eq!(p.review.progress(), (1, 3));
+    }
+
+    #[test]
+    fn not_duplicate_skip_and_undo_walk_back() {
+        let mut p = loaded();
+        let effects = cmd(&mut p, Command::NotDuplicate);
+        assert_eq!(writes(&effects), vec![Change::NotDuplicate { a: 1, b: 2 }]);
+        assert!(writes(&cmd(&mut p, Command::Skip)).is_empty());
+        assert_eq!(p.review.progress(), (2, 3));
+        assert!(
+            writes(&cmd(&mut p, Command::Undo)).is_empty(),
+            "a skip writes nothing"
+        );
+        assert_eq!(p.review.current().map(|c| c.contact_a), Some(3));
+        assert_eq!(
+            writes(&cmd(&mut p, Command::Undo)),
+            vec![Change::ForgetNotDuplicate(pair(1, 2, 30.0))]
+        );
+        assert_eq!(p.review.progress(), (0, 3));
+    }
+
+    #[test]
+    fn the_field_under_the_cursor_takes_the_picked_side() {
+        let mut p = loaded();
+        cmd(&mut p, Command::Down);
+        cmd(&mut p, Command::PickRight);
+        assert_eq!(p.notice, None);
+        // Status is decided by the merge rules (most restrictive wins).
+        cmd(&mut p, Command::Down);
+        cmd(&mut p, Command::Down);
+        cmd(&mut p, Command::PickRight);
+        assert_eq!(p.cursor, 2, "the cursor stops at the last field");
+        assert!(p.notice.as_ref().is_some_and(|(_, t)| t.contains("Status")));
+        assert_eq!(
+            writes(&cmd(&mut p, Command::Merge)),
+            vec![Change::Merge {
+                survivor: 1,
+                absorbed: 2,
+                picks: vec!["first_name".to_string()]
+            }]
+        );
+        assert_eq!(p.cursor, 0, "a new pair starts at its first field");
+    }
+
+    #[test]
+    fn swapping_the_survivor_merges_the_other_way() {
+        let mut p = loaded();
+        cmd(&mut p, Command::SwapSurvivor);
+        assert_eq!(
+            writes(&cmd(&mut p, Command::Merge)),
+            vec![Change::Merge {
+                survivor: 2,
+                absorbed: 1,
+                picks: vec![]
+            }]
+        );
+    }
+
+    #[test]
+    fn a_refresh_keeps_the_sitting_until_a_new_scan() {
+        let mut p = loaded();
+        cmd(&mut p, Command::Skip);
+        let effects = p.refresh();
+        assert!(effects.contains(&Effect::Read(ReadRequest::DuplicateQueue)));
+        p.update(&queue(
+            1,
+            vec![pair(1, 2, 30.0), pair(3, 4, 20.0), pair(5, 6, 9.0)],
+        ));
+        assert_eq!(p.review.progress(), (1, 3));
+        p.update(&queue(2, vec![pair(7, 8, 15.0)]));
+        assert_eq!(p.review.progress(), (0, 1));
+    }
+
+    #[test]
+    fn a_scan_runs_in_the_background_with_progress_and_rebuilds_the_queue() {
+        let mut p = DuplicatesPane::default();
+        p.update(&Action::Read(ReadReply::DuplicateQueue(Queue {
+            scan: None,
+            pairs: vec![],
+        })));
+        assert!(p.empty_text().is_some_and(|t| t.contains("S to scan")));
+        let effects = cmd(&mut p, Command::Scan);
+        let [Effect::Write(WriteRequest::DedupeScan { id })] = effects.as_slice() else {
+            panic!("{effects:?}");
+        };
+        let id = *id;
+        assert!(cmd(&mut p, Command::Scan).is_empty(), "one scan at a time");
+        p.update(&Action::Job(JobEvent::Progress {
+            id,
+            rows: 5,
+            done: 5,
+            total: 10,
+        }));
+        assert_eq!(p.scanning.map(|s| s.done), Some(5));
+        let effects = p.update(&Action::Job(JobEvent::Finished {
+            id,
+            outcome: Ok("done".into()),
+        }));
+        assert_eq!(effects, vec![Effect::Read(ReadRequest::DuplicateQueue)]);
+        assert!(p.scanning.is_none());
+        p.update(&queue(1, vec![pair(1, 2, 30.0)]));
+        assert_eq!(p.review.progress(), (0, 1));
+        // Jobs of others (imports) are not ours.
+        assert!(p
+            .update(&Action::Job(JobEvent::Finished {
+                id: 1,
+                outcome: Err("x".into())
+            }))
+            .is_empty());
+    }
+
+    #[test]
+    fn bulk_merge_says_how_many_and_asks_first() {
+        let mut p = loaded();
+        assert_eq!(
+            cmd(&mut p, Command::BulkMerge),
+            vec![Effect::Read(ReadRequest::ExactEmailGroups)]
+        );
+        p.update(&Action::Read(ReadReply::ExactEmailGroups {
+            groups: 2,
+            contacts: 3,
+        }));
+        assert_eq!(p.bindings(), vec![keymap::CONFIRM]);
+        assert!(cmd(&mut p, Command::No).is_empty());
+        assert_eq!(p.mode, Mode::Review);
+        cmd(&mut p, Command::BulkMerge);
+        p.update(&Action::Read(ReadReply::ExactEmailGroups {
+            groups: 2,
+            contacts: 3,
+        }));
+        let effects = cmd(&mut p, Command::Yes);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Write(WriteRequest::MergeExactEmail { .. })]
+        ));
+    }
+
+    #[test]
+    fn enter_opens_the_survivor_and_l_r_switch_records() {
+        let mut p = loaded();
+        cmd(&mut p, Command::SwapSurvivor);
+        assert_eq!(
+            cmd(&mut p, Command::Open),
+            vec![Effect::Read(ReadRequest::ContactDetail { id: 2 })]
+        );
+        let (_, detail) = record(2, "Ann");
+        p.update(&Action::Read(ReadReply::ContactDetail { id: 2, detail }));
+        assert!(matches!(&p.mode, Mode::Open(o) if o.lines.is_some()));
+        assert_eq!(
+            cmd(&mut p, Command::PickLeft),
+            vec![Effect::Read(ReadRequest::ContactDetail { id: 1 })]
+        );
+        cmd(&mut p, Command::Back);
+        assert_eq!(p.mode, Mode::Review);
     }
 }
