@@ -721,6 +721,24 @@ mod tests {
     }
 
     #[test]
+    fn a_writer_job_a_pane_starts_shows_until_it_finishes() {
+        let mut a = app();
+        let dupes = a.panes.iter().position(|p| p.title() == "Duplicates");
+        a.update(Action::GoPane(dupes.unwrap()));
+        let effects = key(&mut a, KeyCode::Char('S'));
+        let [Effect::Write(scan)] = effects.as_slice() else {
+            panic!("{effects:?}");
+        };
+        assert_eq!(a.jobs[0].label, "duplicate scan");
+        let effects = a.update(Action::Job(JobEvent::Finished {
+            id: scan.id(),
+            outcome: Ok("Scanned 3 contacts".into()),
+        }));
+        assert!(!a.busy());
+        assert!(effects.contains(&Effect::Read(ReadRequest::DuplicateQueue)));
+    }
+
+    #[test]
     fn digits_and_tab_switch_only_to_panes_that_exist() {
         let mut a = app();
         let n = a.panes.len();

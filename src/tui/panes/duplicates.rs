@@ -281,17 +281,20 @@ impl DuplicatesPane {
         Some(rows)
     }
 
-    /// Asks for the records of the current and the next pair that are not loaded yet.
+    /// Asks for the records of the current and the next pair that are not loaded yet,
+    /// and forgets the others (a long sitting holds four records, not hundreds).
     fn preload(&mut self) -> Vec<Effect> {
-        let mut missing: Vec<i64> = Vec::new();
-        for pair in [self.review.current(), self.review.upcoming()]
+        let needed: Vec<i64> = [self.review.current(), self.review.upcoming()]
             .into_iter()
             .flatten()
-        {
-            for id in [pair.contact_a, pair.contact_b] {
-                if !self.fresh.contains(&id) && !missing.contains(&id) {
-                    missing.push(id);
-                }
+            .flat_map(|p| [p.contact_a, p.contact_b])
+            .collect();
+        self.records.retain(|id, _| needed.contains(id));
+        self.fresh.retain(|id| needed.contains(id));
+        let mut missing: Vec<i64> = Vec::new();
+        for &id in &needed {
+            if !self.fresh.contains(&id) && !missing.contains(&id) {
+                missing.push(id);
             }
         }
         if missing.is_empty() || missing == self.asked {
@@ -564,12 +567,9 @@ impl DuplicatesPane {
         Line::from(spans)
     }
 
-    /// What the pane says instead of a pair.
-    fn empty_text(&self) -> Option<&'static str> {
-        if self.review.current().is_some() {
-            return None;
-        }
-        Some(match self.scan {
+    /// What the pane says when there is no pair to show.
+    fn empty_text(&self) -> &'static str {
+        match self.scan {
             None => "Loading the review queue…",
             Some(_) if self.scanning.is_some() => "Scanning for duplicates…",
             Some(None) => "No duplicate scan yet. Press S to scan in the background.",
@@ -577,7 +577,7 @@ impl DuplicatesPane {
                 "The last scan found no pairs to review. S scans again."
             }
             Some(Some(_)) => "Every pair is reviewed. u undoes the last decision; S scans again.",
-        })
+        }
     }
 
     fn render_pair(&self, pair: &StoredPair, area: Rect, buf: &mut Buffer, theme: &Theme) {
@@ -832,20 +832,18 @@ impl Pane for DuplicatesPane {
         let [head, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
         self.header(theme).render(head, buf);
-        match (self.review.current(), self.empty_text()) {
-            (Some(pair), _) => self.render_pair(pair, body, buf, theme),
-            (None, Some(text)) => {
-                let mut lines = vec![
-                    Line::raw(""),
-                    Line::styled(format!(" {text}"), theme.style(Role::Muted)),
-                ];
-                if let Some((role, notice)) = &self.notice {
-                    lines.push(Line::styled(format!(" {notice}"), theme.style(*role)));
-                }
-                Paragraph::new(lines).render(body, buf);
-            }
-            (None, None) => {}
+        if let Some(pair) = self.review.current() {
+            self.render_pair(pair, body, buf, theme);
+            return;
         }
+        let mut lines = vec![
+            Line::raw(""),
+            Line::styled(format!(" {}", self.empty_text()), theme.style(Role::Muted)),
+        ];
+        if let Some((role, notice)) = &self.notice {
+            lines.push(Line::styled(format!(" {notice}"), theme.style(*role)));
+        }
+        Paragraph::new(lines).render(body, buf);
     }
 }
 
@@ -1038,7 +1036,7 @@ mod tests {
             scan: None,
             pairs: vec![],
         })));
-        assert!(p.empty_text().is_some_and(|t| t.contains("S to scan")));
+        assert!(p.empty_text().contains("S to scan"));
         let effects = cmd(&mut p, Command::Scan);
         let [Effect::Write(WriteRequest::DedupeScan { id })] = effects.as_slice() else {
             panic!("{effects:?}");
