@@ -6,7 +6,7 @@ use listwarden::dedupe::scan;
 use listwarden::tui::action::{Action, Effect};
 use listwarden::tui::app::App;
 use listwarden::tui::jobs::Reader;
-use listwarden::tui::theme::Theme;
+use listwarden::tui::theme::{Role, Theme};
 use listwarden::tui::{panes, ui};
 use listwarden::workspace::{OpenOptions, Workspace, WorkspaceError};
 use ratatui::backend::TestBackend;
@@ -115,5 +115,15 @@ fn duplicates_pair_at_80x24() {
     // The cursor on the first name, the right value picked.
     s.key(KeyCode::Char('j'));
     s.key(KeyCode::Char('r'));
-    insta::assert_snapshot!(s.draw().backend());
+    let terminal = s.draw();
+    insta::assert_snapshot!(terminal.backend());
+    // The differing email: the kept value marked as added, the other as lost; the
+    // picked first name the other way round.
+    let buf = terminal.backend().buffer();
+    let theme = s.app.theme();
+    let fg = |x: u16, y: u16| buf[(x, y)].fg;
+    assert_eq!(fg(13, 3), theme.style(Role::DiffAdd).fg.unwrap());
+    assert_eq!(fg(48, 3), theme.style(Role::DiffDel).fg.unwrap());
+    assert_eq!(fg(13, 4), theme.style(Role::DiffDel).fg.unwrap());
+    assert_eq!(fg(48, 4), theme.style(Role::DiffAdd).fg.unwrap());
 }

@@ -720,22 +720,23 @@ impl DuplicatesPane {
             Some(_) if side == winner => Role::DiffAdd,
             Some(_) => Role::DiffDel,
         };
-        let marker = match (row.differs() && pickable, winner) {
-            (false, _) => "   ",
-            (true, Side::Left) => " < ",
-            (true, Side::Right) => " > ",
+        let (marker, marker_role) = match (row.differs() && pickable, winner) {
+            (false, _) => ("   ", Role::Base),
+            (true, Side::Left) => (" < ", Role::Focus),
+            (true, Side::Right) => (" > ", Role::Focus),
         };
         let text = |v: Option<&str>, w: usize| keep_start(&inert(v.unwrap_or("—")), w);
+        let left = text(row.left, lw);
+        // The padding stays unstyled: underlined or crossed-out blanks read as a value.
+        let pad = " ".repeat(lw.saturating_sub(left.chars().count()));
         Line::from(vec![
             Span::styled(
                 format!("{:<LABEL$}", keep_start(row.label, LABEL - 1)),
                 theme.style(label_role),
             ),
-            Span::styled(
-                format!("{:<lw$}", text(row.left, lw)),
-                theme.style(role(Side::Left, row.left)),
-            ),
-            Span::styled(marker, theme.style(Role::Focus)),
+            Span::styled(left, theme.style(role(Side::Left, row.left))),
+            Span::raw(pad),
+            Span::styled(marker, theme.style(marker_role)),
             Span::styled(
                 text(row.right, rw),
                 theme.style(role(Side::Right, row.right)),
