@@ -1095,6 +1095,16 @@ mod tests {
     }
 
     #[test]
+    fn no_key_is_bound_twice_in_one_mode() {
+        for table in [REVIEW_KEYS, OPEN_KEYS] {
+            let keys: Vec<Key> = table.iter().flat_map(|b| b.keys.iter().copied()).collect();
+            for (i, k) in keys.iter().enumerate() {
+                assert!(!keys[i + 1..].contains(k), "{} bound twice", k.label());
+            }
+        }
+    }
+
+    #[test]
     fn enter_opens_the_survivor_and_l_r_switch_records() {
         let mut p = loaded();
         cmd(&mut p, Command::SwapSurvivor);
