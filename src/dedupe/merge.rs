@@ -172,22 +172,40 @@ fn completeness(row: &[Value], cols: &[String]) -> usize {
         .count()
 }
 
+/// Whether `column` is a profile field, one a reviewer may pick from either record.
+pub fn pickable(column: &str) -> bool {
+    PROFILE.contains(&column)
+}
+
 /// Merges live contacts `a` and `b` (by `contacts.id`) in one transaction; with
 /// [`Survivor::Chosen`], `a` survives.
 pub fn merge(ws: &mut Workspace, a: i64, b: i64, rule: Survivor) -> Result<Merged, DedupeError> {
-    let user = ws.user().to_string();
-    let at = ws.clock().now_ts();
-    ws.write(|tx| merge_in(tx, &user, at, a, b, rule))
+    merge_picking(ws, a, b, rule, &[])
 }
 
-/// [`merge`] inside a caller's transaction.
+/// [`merge`], where for each profile column in `picks` the absorbed record's value wins
+/// (when it has one) and the survivor's own value is kept as an alternate. Unmerge
+/// restores the survivor's value exactly, as for every field a merge changes.
+pub fn merge_picking(
+    ws: &mut Workspace,
+    a: i64,
+    b: i64,
+    rule: Survivor,
+    picks: &[String],
+) -> Result<Merged, DedupeError> {
+    let user = ws.user().to_string();
+    let at = ws.clock().now_ts();
+    ws.write(|tx| merge_in(tx, &user, at, (a, b), rule, picks))
+}
+
+/// [`merge_picking`] inside a caller's transaction.
 pub fn merge_in(
     tx: &Transaction<'_>,
     user: &str,
     at: i64,
-    a: i64,
-    b: i64,
+    (a, b): (i64, i64),
     rule: Survivor,
+    picks: &[String],
 ) -> Result<Merged, DedupeError> {
     if a == b {
         return Err(DedupeError::SameContact);
@@ -241,16 +259,22 @@ pub fn merge_in(
 
     // Survivor fields.
     let mut updates: Vec<(String, Value)> = Vec::new();
-    let mut alternates: Vec<(String, String)> = Vec::new();
+    // (field, losing value, the contact it came from)
+    let mut alternates: Vec<(String, String, i64)> = Vec::new();
     for (i, name) in cols.iter().enumerate() {
         let (sv, xv) = (&srow[i], &xrow[i]);
         let new = if PROFILE.contains(&name.as_str()) {
             if is_empty(sv) && !is_empty(xv) {
                 Some(xv.clone())
+            } else if picks.contains(name) && !is_empty(xv) && sv != xv {
+                if let Value::Text(t) = sv {
+                    alternates.push((name.clone(), t.clone(), s));
+                }
+                Some(xv.clone())
             } else {
                 if !is_empty(xv) && sv != xv {
                     if let Value::Text(t) = xv {
-                        alternates.push((name.clone(), t.clone()));
+                        alternates.push((name.clone(), t.clone(), x));
                     }
                 }
                 None
@@ -384,7 +408,7 @@ pub fn merge_in(
                 )?;
                 image.custom_added.push(field);
             }
-            Some(sv) if sv != value => alternates.push((format!("custom:{name}"), value)),
+            Some(sv) if sv != value => alternates.push((format!("custom:{name}"), value, x)),
             Some(_) => {}
         }
     }
@@ -405,11 +429,11 @@ pub fn merge_in(
     image
         .alternates_moved
         .retain(|id| !alternates_left.contains(id));
-    for (field, value) in &alternates {
+    for (field, value, from) in &alternates {
         let n = tx.execute(
             "INSERT OR IGNORE INTO contact_alternates (contact_id, field, value, from_contact, merge_id)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![s, field, value, x, merge_id],
+            params![s, field, value, from, merge_id],
         )?;
         if n == 1 {
             image.alternates_added.push(tx.last_insert_rowid());
@@ -792,11 +816,18 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(48))]
 
         #[test]
-        fn merge_then_unmerge_is_the_identity(a in side(), b in side(), auto in any::<bool>()) {
+        fn merge_then_unmerge_is_the_identity(
+            a in side(), b in side(), auto in any::<bool>(), pick in any::<bool>()
+        ) {
             let (_dir, mut ws) = workspace(&a, &b);
             let before = dump(ws.conn());
             let rule = if auto { Survivor::MostComplete } else { Survivor::Chosen };
-            let m = merge(&mut ws, 1, 2, rule).unwrap();
+            let picks: Vec<String> = if pick {
+                ["email", "first_name", "phone"].map(String::from).to_vec()
+            } else {
+                Vec::new()
+            };
+            let m = merge_picking(&mut ws, 1, 2, rule, &picks).unwrap();
             prop_assert_ne!(dump(ws.conn()), before.clone());
             unmerge(&mut ws, m.merge_id).unwrap();
             prop_assert_eq!(dump(ws.conn()), before);
@@ -873,6 +904,31 @@ mod tests {
             "{undo}"
         );
         assert_eq!(q("SELECT count(*) FROM maintenance_log"), 1);
+    }
+
+    #[test]
+    fn a_picked_field_takes_the_absorbed_value_and_keeps_the_survivors() {
+        let side = |email: &str, first: &str| Side {
+            email: Some(email.into()),
+            first: Some(first.into()),
+            phone: None,
+            status: "subscribed",
+            opens: None,
+            tags: vec![],
+            events: vec![],
+            custom: None,
+        };
+        let (_dir, mut ws) = workspace(&side("ann@x.org", "Ann"), &side("anna@x.org", "Anna"));
+        merge_picking(&mut ws, 1, 2, Survivor::Chosen, &["first_name".to_string()]).unwrap();
+        let conn = ws.conn();
+        let q = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(
+            q("SELECT count(*) FROM contacts WHERE id = 1 AND first_name = 'Anna' AND email = 'ann@x.org'"),
+            1
+        );
+        assert_eq!(q("SELECT count(*) FROM contact_alternates WHERE field = 'first_name' AND value = 'Ann' AND from_contact = 1"), 1);
+        assert_eq!(q("SELECT count(*) FROM contact_alternates WHERE field = 'email' AND value = 'anna@x.org' AND from_contact = 2"), 1);
+        assert!(pickable("first_name") && !pickable("open_count"));
     }
 
     #[test]

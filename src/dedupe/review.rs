@@ -1,16 +1,21 @@
-//! The duplicate review queue as plain state: keys in, decisions out, so the Duplicates
-//! pane only draws it and the logic is tested without a terminal.
+//! The duplicate review queue as plain state: keys in, changes out, so the Duplicates
+//! pane only draws it, a worker applies the changes, and the logic is tested without a
+//! terminal.
 //!
-//! Pairs come strongest first. Every decision is one key; the next undecided pair is known
-//! before the operator gets there (`upcoming`, for the pane to preload); `u` walks back
-//! through the decisions of this sitting, undoing merges and "not a duplicate" marks.
-//! Pairs that a merge made stale (one side was absorbed) are passed over.
+//! Pairs come strongest first. Every decision is one key and moves on at once; the change
+//! it asks for ([`Change`]) is applied by [`apply`], in order, one transaction each, so
+//! the screen never waits for the database. The next undecided pair is known before the
+//! operator gets there (`upcoming`, for the pane to preload); `u` walks back through the
+//! decisions of this sitting, undoing merges and "not a duplicate" marks. Pairs that a
+//! merge made stale (one side was absorbed) are passed over.
 
 use super::merge::{self, Survivor};
 use super::pairs::{self, StoredPair};
+use super::score::POSSIBLE;
 use super::DedupeError;
 use crate::workspace::Workspace;
-use std::collections::HashSet;
+use rusqlite::Connection;
+use std::collections::{BTreeMap, HashSet};
 
 /// What the operator can do on a pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,8 +28,103 @@ pub enum Key {
     Skip,
     /// Undo the last decision of this sitting.
     Undo,
-    /// Make the right record the survivor.
+    /// Make the other record the survivor.
     SwapSurvivor,
+}
+
+/// One of the two records of a pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// `contact_a`.
+    Left,
+    /// `contact_b`.
+    Right,
+}
+
+/// What a decision asks of the workspace, in the order decisions were taken.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// Merge `absorbed` into `survivor`; the absorbed record's value wins in `picks`.
+    Merge {
+        survivor: i64,
+        absorbed: i64,
+        picks: Vec<String>,
+    },
+    NotDuplicate {
+        a: i64,
+        b: i64,
+    },
+    /// Undo the latest merge of `absorbed` into `survivor` that is still in force.
+    Unmerge {
+        survivor: i64,
+        absorbed: i64,
+    },
+    /// Undo a "not a duplicate" mark and put the pair back.
+    ForgetNotDuplicate(StoredPair),
+}
+
+/// Makes `change` in one logged transaction; returns a line for the operator.
+pub fn apply(ws: &mut Workspace, change: &Change) -> Result<String, DedupeError> {
+    match change {
+        Change::Merge {
+            survivor,
+            absorbed,
+            picks,
+        } => {
+            let m = merge::merge_picking(ws, *survivor, *absorbed, Survivor::Chosen, picks)?;
+            Ok(format!(
+                "Merged contact #{} into #{} (merge {})",
+                m.absorbed, m.survivor, m.merge_id
+            ))
+        }
+        Change::NotDuplicate { a, b } => {
+            pairs::mark_not_duplicate(ws, *a, *b)?;
+            Ok(format!("Contacts #{a} and #{b} marked not duplicates"))
+        }
+        Change::Unmerge { survivor, absorbed } => {
+            let id = live_merge(ws.conn(), *survivor, *absorbed)?
+                .ok_or_else(|| DedupeError::UnknownContact(format!("#{absorbed} (not merged)")))?;
+            let u = merge::unmerge(ws, id)?;
+            Ok(format!(
+                "Unmerged contact #{} from #{} (merge {})",
+                u.restored, u.survivor, u.merge_id
+            ))
+        }
+        Change::ForgetNotDuplicate(pair) => {
+            pairs::forget_not_duplicate(ws, pair)?;
+            Ok(format!(
+                "Contacts #{} and #{} back in the review",
+                pair.contact_a, pair.contact_b
+            ))
+        }
+    }
+}
+
+/// The latest merge of `absorbed` into `survivor` that has not been undone.
+fn live_merge(conn: &Connection, survivor: i64, absorbed: i64) -> rusqlite::Result<Option<i64>> {
+    conn.query_row(
+        "SELECT max(id) FROM dedupe_merges
+         WHERE survivor_id = ?1 AND absorbed_id = ?2 AND undone_at IS NULL",
+        [survivor, absorbed],
+        |r| r.get(0),
+    )
+}
+
+/// What the review starts from: the latest scan (`None` before the first) and its pairs
+/// worth reviewing whose contacts are both live, strongest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Queue {
+    pub scan: Option<i64>,
+    pub pairs: Vec<StoredPair>,
+}
+
+/// Reads the [`Queue`].
+pub fn queue(conn: &Connection) -> Result<Queue, DedupeError> {
+    let scan = conn.query_row("SELECT max(id) FROM dedupe_scans", [], |r| r.get(0))?;
+    Ok(Queue {
+        scan,
+        pairs: pairs::list(conn, f64::from(POSSIBLE))?,
+    })
 }
 
 /// A decision taken in this sitting, for undo.
@@ -32,7 +132,7 @@ pub enum Key {
 enum Done {
     Merged {
         index: usize,
-        merge_id: i64,
+        survivor: i64,
         absorbed: i64,
     },
     NotDuplicate {
@@ -53,6 +153,8 @@ pub struct Review {
     pos: usize,
     /// Whether the right record is the survivor of the current pair.
     pub swapped: bool,
+    /// Profile columns of the current pair whose value the operator took from one side.
+    chosen: BTreeMap<String, Side>,
 }
 
 impl Review {
@@ -98,76 +200,112 @@ impl Review {
         )
     }
 
+    /// Whether a decision of this sitting can be undone.
+    pub fn can_undo(&self) -> bool {
+        !self.history.is_empty()
+    }
+
+    /// The side whose value the merge keeps for `column`: the one picked, else the
+    /// survivor (the merge then fills only the survivor's empty fields).
+    pub fn kept(&self, column: &str) -> Side {
+        self.chosen.get(column).copied().unwrap_or(if self.swapped {
+            Side::Right
+        } else {
+            Side::Left
+        })
+    }
+
+    /// Keeps `side`'s value of profile column `column` in the merge of the current pair.
+    /// Other columns are decided by the merge rules and cannot be picked.
+    pub fn pick(&mut self, column: &str, side: Side) -> bool {
+        if !merge::pickable(column) || self.current().is_none() {
+            return false;
+        }
+        self.chosen.insert(column.to_string(), side);
+        true
+    }
+
     fn advance(&mut self) {
         self.swapped = false;
+        self.chosen.clear();
         self.pos = self.next_open(self.pos + 1).unwrap_or(self.pairs.len());
     }
 
-    /// Applies one key against the workspace.
-    pub fn press(&mut self, ws: &mut Workspace, key: Key) -> Result<(), DedupeError> {
+    /// Applies one key to the queue and returns the change it asks of the workspace.
+    pub fn press(&mut self, key: Key) -> Option<Change> {
         if key == Key::Undo {
-            return self.undo(ws);
+            return self.undo();
         }
-        let Some(pair) = self.current().cloned() else {
-            return Ok(());
-        };
+        let pair = self.current()?.clone();
         let index = self.pos;
-        match key {
+        let change = match key {
             Key::SwapSurvivor => {
                 self.swapped = !self.swapped;
-                return Ok(());
+                return None;
             }
             Key::Merge => {
-                let (survivor, absorbed) = if self.swapped {
-                    (pair.contact_b, pair.contact_a)
+                let (survivor, absorbed, absorbed_side) = if self.swapped {
+                    (pair.contact_b, pair.contact_a, Side::Left)
                 } else {
-                    (pair.contact_a, pair.contact_b)
+                    (pair.contact_a, pair.contact_b, Side::Right)
                 };
-                let m = merge::merge(ws, survivor, absorbed, Survivor::Chosen)?;
-                self.absorbed.insert(m.absorbed);
+                let picks = self
+                    .chosen
+                    .iter()
+                    .filter(|(_, side)| **side == absorbed_side)
+                    .map(|(column, _)| column.clone())
+                    .collect();
+                self.absorbed.insert(absorbed);
                 self.history.push(Done::Merged {
                     index,
-                    merge_id: m.merge_id,
-                    absorbed: m.absorbed,
+                    survivor,
+                    absorbed,
                 });
+                Some(Change::Merge {
+                    survivor,
+                    absorbed,
+                    picks,
+                })
             }
             Key::NotDuplicate => {
-                pairs::mark_not_duplicate(ws, pair.contact_a, pair.contact_b)?;
                 self.history.push(Done::NotDuplicate { index });
+                Some(Change::NotDuplicate {
+                    a: pair.contact_a,
+                    b: pair.contact_b,
+                })
             }
-            Key::Skip => self.history.push(Done::Skipped { index }),
-            Key::Undo => {}
-        }
+            Key::Skip => {
+                self.history.push(Done::Skipped { index });
+                None
+            }
+            Key::Undo => None,
+        };
         self.decided[index] = true;
         self.advance();
-        Ok(())
+        change
     }
 
-    fn undo(&mut self, ws: &mut Workspace) -> Result<(), DedupeError> {
-        let Some(last) = self.history.last().cloned() else {
-            return Ok(());
-        };
-        let index = match last {
+    fn undo(&mut self) -> Option<Change> {
+        let (index, change) = match self.history.pop()? {
             Done::Merged {
                 index,
-                merge_id,
+                survivor,
                 absorbed,
             } => {
-                merge::unmerge(ws, merge_id)?;
                 self.absorbed.remove(&absorbed);
-                index
+                (index, Some(Change::Unmerge { survivor, absorbed }))
             }
-            Done::NotDuplicate { index } => {
-                pairs::forget_not_duplicate(ws, &self.pairs[index])?;
-                index
-            }
-            Done::Skipped { index } => index,
+            Done::NotDuplicate { index } => (
+                index,
+                Some(Change::ForgetNotDuplicate(self.pairs[index].clone())),
+            ),
+            Done::Skipped { index } => (index, None),
         };
-        self.history.pop();
         self.decided[index] = false;
         self.pos = index;
         self.swapped = false;
-        Ok(())
+        self.chosen.clear();
+        change
     }
 }
 
@@ -200,6 +338,41 @@ mod tests {
         (dir, ws, review)
     }
 
+    fn press(r: &mut Review, ws: &mut Workspace, key: Key) {
+        if let Some(change) = r.press(key) {
+            apply(ws, &change).unwrap();
+        }
+    }
+
+    #[test]
+    fn picked_fields_go_with_the_merge_and_follow_the_survivor() {
+        let (_dir, _ws, mut r) = setup();
+        assert!(!r.pick("open_count", Side::Right));
+        assert!(r.pick("first_name", Side::Right));
+        assert!(r.pick("email", Side::Left));
+        assert_eq!(r.kept("first_name"), Side::Right);
+        assert_eq!(r.kept("company"), Side::Left);
+        r.press(Key::SwapSurvivor);
+        assert_eq!(r.kept("company"), Side::Right);
+        // The right record survives now: only the left value picked comes from the absorbed.
+        assert_eq!(
+            r.press(Key::Merge),
+            Some(Change::Merge {
+                survivor: 2,
+                absorbed: 1,
+                picks: vec!["email".to_string()]
+            })
+        );
+        assert_eq!(r.kept("email"), Side::Left, "picks end with their pair");
+        assert_eq!(
+            r.press(Key::Undo),
+            Some(Change::Unmerge {
+                survivor: 2,
+                absorbed: 1
+            })
+        );
+    }
+
     fn ids(p: Option<&StoredPair>) -> Option<(i64, i64)> {
         p.map(|p| (p.contact_a, p.contact_b))
     }
@@ -209,11 +382,11 @@ mod tests {
         let (_dir, mut ws, mut r) = setup();
         assert_eq!(ids(r.current()), Some((1, 2)));
         assert_eq!(ids(r.upcoming()), Some((2, 3)));
-        r.press(&mut ws, Key::Merge).unwrap();
+        press(&mut r, &mut ws, Key::Merge);
         // 2 was absorbed: the (2, 3) pair is stale and passed over.
         assert_eq!(ids(r.current()), Some((3, 4)));
         assert_eq!(r.progress(), (1, 3));
-        r.press(&mut ws, Key::NotDuplicate).unwrap();
+        press(&mut r, &mut ws, Key::NotDuplicate);
         assert_eq!(r.current(), None);
         assert_eq!(pairs::list(ws.conn(), 0.0).unwrap().len(), 0);
     }
@@ -221,8 +394,8 @@ mod tests {
     #[test]
     fn undo_walks_back_through_merges_and_marks() {
         let (_dir, mut ws, mut r) = setup();
-        r.press(&mut ws, Key::SwapSurvivor).unwrap();
-        r.press(&mut ws, Key::Merge).unwrap();
+        press(&mut r, &mut ws, Key::SwapSurvivor);
+        press(&mut r, &mut ws, Key::Merge);
         let live = |ws: &Workspace| -> i64 {
             ws.conn()
                 .query_row(
@@ -243,19 +416,19 @@ mod tests {
             2,
             "swapped: the right record survived"
         );
-        r.press(&mut ws, Key::Skip).unwrap();
-        r.press(&mut ws, Key::NotDuplicate).unwrap();
-        r.press(&mut ws, Key::Undo).unwrap();
+        press(&mut r, &mut ws, Key::Skip);
+        press(&mut r, &mut ws, Key::NotDuplicate);
+        press(&mut r, &mut ws, Key::Undo);
         assert_eq!(ids(r.current()), Some((3, 4)));
         // (1, 2) stays hidden while 1 is merged into 2; (3, 4) is back.
         assert_eq!(pairs::list(ws.conn(), 0.0).unwrap().len(), 2);
-        r.press(&mut ws, Key::Undo).unwrap();
+        press(&mut r, &mut ws, Key::Undo);
         assert_eq!(ids(r.current()), Some((2, 3)));
-        r.press(&mut ws, Key::Undo).unwrap();
+        press(&mut r, &mut ws, Key::Undo);
         assert_eq!(ids(r.current()), Some((1, 2)));
         assert_eq!(live(&ws), 4);
         assert_eq!(r.progress(), (0, 3));
-        r.press(&mut ws, Key::Undo).unwrap();
+        press(&mut r, &mut ws, Key::Undo);
         assert_eq!(ids(r.current()), Some((1, 2)));
     }
 }

@@ -5,6 +5,7 @@ use super::queries::{ContactDetail, ContactRow, Sort};
 use super::segment_jobs::{SegmentRead, SegmentReply, SegmentWrite};
 use crate::audit::view::{Edit, Page, Shared};
 use crate::audit::{Kind as AuditKind, RunSummary};
+use crate::dedupe::review::{Change, Queue};
 use crate::import::Kind;
 use crate::maintenance::log as mlog;
 use crossterm::event::KeyEvent;
@@ -102,6 +103,14 @@ pub enum ReadRequest {
         offset: usize,
         len: usize,
     },
+    /// The duplicate review queue.
+    DuplicateQueue,
+    /// The records of the pairs on screen and next (Duplicates pane).
+    DuplicateRecords {
+        ids: Vec<i64>,
+    },
+    /// How many contacts a bulk merge of shared mailboxes would merge.
+    ExactEmailGroups,
 }
 
 impl ReadRequest {
@@ -118,6 +127,9 @@ impl ReadRequest {
             ReadRequest::Audit { .. } => "audit",
             ReadRequest::LastAuditRun => "audit-last-run",
             ReadRequest::AuditContacts { .. } => "audit-contacts",
+            ReadRequest::DuplicateQueue => "duplicate-queue",
+            ReadRequest::DuplicateRecords { .. } => "duplicate-records",
+            ReadRequest::ExactEmailGroups => "exact-email-groups",
         }
     }
 
@@ -183,6 +195,13 @@ pub enum ReadReply {
         page: Page,
     },
     LastAuditRun(Option<RunSummary>),
+    DuplicateQueue(Queue),
+    /// Each asked id with its record, `None` when it no longer exists.
+    DuplicateRecords(Vec<(i64, Option<Box<ContactDetail>>)>),
+    ExactEmailGroups {
+        groups: usize,
+        contacts: usize,
+    },
     Failed {
         what: &'static str,
         message: String,
@@ -203,6 +222,12 @@ pub enum WriteRequest {
     UndoLog { id: JobId, log_id: i64 },
     /// A change from the Audit pane; the app gives it its id.
     Audit { id: JobId, edit: Edit },
+    /// One review decision or its undo (one logged transaction).
+    Dedupe { id: JobId, change: Change },
+    /// A duplicate scan over the live contacts.
+    DedupeScan { id: JobId },
+    /// Merge every group of contacts sharing one mailbox.
+    MergeExactEmail { id: JobId },
 }
 
 impl WriteRequest {
@@ -212,7 +237,10 @@ impl WriteRequest {
             WriteRequest::Import { id, .. }
             | WriteRequest::Segment { id, .. }
             | WriteRequest::UndoLog { id, .. }
-            | WriteRequest::Audit { id, .. } => *id,
+            | WriteRequest::Audit { id, .. }
+            | WriteRequest::Dedupe { id, .. }
+            | WriteRequest::DedupeScan { id }
+            | WriteRequest::MergeExactEmail { id } => *id,
         }
     }
 
@@ -221,7 +249,10 @@ impl WriteRequest {
             WriteRequest::Import { id, .. }
             | WriteRequest::Segment { id, .. }
             | WriteRequest::UndoLog { id, .. }
-            | WriteRequest::Audit { id, .. } => id,
+            | WriteRequest::Audit { id, .. }
+            | WriteRequest::Dedupe { id, .. }
+            | WriteRequest::DedupeScan { id }
+            | WriteRequest::MergeExactEmail { id } => id,
         }
     }
 
@@ -248,6 +279,13 @@ impl WriteRequest {
             WriteRequest::Segment { change, .. } => change.label(),
             WriteRequest::UndoLog { log_id, .. } => format!("undo log entry {log_id}"),
             WriteRequest::Audit { edit, .. } => edit.label(),
+            WriteRequest::Dedupe {
+                change: Change::Merge { .. },
+                ..
+            } => "merge".to_string(),
+            WriteRequest::Dedupe { .. } => "review".to_string(),
+            WriteRequest::DedupeScan { .. } => "duplicate scan".to_string(),
+            WriteRequest::MergeExactEmail { .. } => "bulk merge".to_string(),
         }
     }
 }

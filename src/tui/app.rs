@@ -161,7 +161,13 @@ impl App {
                 }
                 self.tell_panes(&Action::Read(reply))
             }
-            Action::Job(event) => self.job_event(event),
+            Action::Job(event) => {
+                // Panes that started a job (a save, a merge, a scan) follow its progress
+                // and learn how it ended.
+                let mut effects = self.tell_panes(&Action::Job(event.clone()));
+                effects.extend(self.job_event(event));
+                effects
+            }
             Action::DataChanged { by_others } => {
                 if by_others {
                     self.outside_change = TOAST_TICKS;
@@ -421,7 +427,7 @@ impl App {
 
     fn job_event(&mut self, event: JobEvent) -> Vec<Effect> {
         match event {
-            JobEvent::AuditEdited { .. } => self.tell_panes(&Action::Job(event)),
+            JobEvent::AuditEdited { .. } => Vec::new(),
             JobEvent::Progress {
                 id,
                 rows,
@@ -437,16 +443,7 @@ impl App {
             }
             JobEvent::Finished { id, outcome } => {
                 self.jobs.retain(|j| j.id != id);
-                // Panes that started a job (a segment save) learn how it ended.
-                let finished = Action::Job(JobEvent::Finished {
-                    id,
-                    outcome: outcome.clone(),
-                });
-                let mut effects: Vec<Effect> = self
-                    .panes
-                    .iter_mut()
-                    .flat_map(|p| p.update(&finished))
-                    .collect();
+                let mut effects = Vec::new();
                 // The summary and the error both name the file already.
                 match outcome {
                     Ok(summary) => {
@@ -715,6 +712,24 @@ mod tests {
         }
         assert!(a.toasts.is_empty());
         assert!(a.take_dirty());
+    }
+
+    #[test]
+    fn a_writer_job_a_pane_starts_shows_until_it_finishes() {
+        let mut a = app();
+        let dupes = a.panes.iter().position(|p| p.title() == "Duplicates");
+        a.update(Action::GoPane(dupes.unwrap()));
+        let effects = key(&mut a, KeyCode::Char('S'));
+        let [Effect::Write(scan)] = effects.as_slice() else {
+            panic!("{effects:?}");
+        };
+        assert_eq!(a.jobs[0].label, "duplicate scan");
+        let effects = a.update(Action::Job(JobEvent::Finished {
+            id: scan.id(),
+            outcome: Ok("Scanned 3 contacts".into()),
+        }));
+        assert!(!a.busy());
+        assert!(effects.contains(&Effect::Read(ReadRequest::DuplicateQueue)));
     }
 
     #[test]

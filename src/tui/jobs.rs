@@ -312,6 +312,9 @@ impl Reader {
                     message: e.to_string(),
                 },
             },
+            ReadRequest::DuplicateQueue
+            | ReadRequest::DuplicateRecords { .. }
+            | ReadRequest::ExactEmailGroups => super::dedupe_jobs::read(conn, request)?,
         };
         reply(answer);
         Ok(())
@@ -353,6 +356,11 @@ fn writer_loop(
             WriteRequest::UndoLog { log_id, .. } => mlog::undo(&mut ws, *log_id)
                 .map(|undo| format!("Undid log entry {log_id} (logged as {undo})"))
                 .map_err(|e| e.to_string()),
+            WriteRequest::Dedupe { .. }
+            | WriteRequest::DedupeScan { .. }
+            | WriteRequest::MergeExactEmail { .. } => {
+                super::dedupe_jobs::write(&mut ws, &request, &cancel, out)
+            }
         };
         if outcome.is_ok() {
             own_writes.fetch_add(1, Ordering::SeqCst);

@@ -56,6 +56,15 @@ pub enum Command {
     /// Erase a contact for good (asks first).
     Forget,
     Rerun,
+    // Duplicates pane: one key per decision.
+    Merge,
+    NotDuplicate,
+    Skip,
+    SwapSurvivor,
+    PickLeft,
+    PickRight,
+    Scan,
+    BulkMerge,
 }
 
 /// One key chord.

@@ -7,6 +7,7 @@
 
 pub mod action;
 pub mod app;
+mod dedupe_jobs;
 mod event;
 mod fit;
 mod import;

@@ -275,6 +275,13 @@ const DETAIL_FIELDS: &[(&str, &str, Shown)] = &[
     ("updated_at", "Updated", Shown::Time),
 ];
 
+/// The contact columns the detail view shows, as (column, label), in its order.
+pub fn detail_columns() -> impl Iterator<Item = (&'static str, &'static str)> {
+    DETAIL_FIELDS
+        .iter()
+        .map(|(column, label, _)| (*column, *label))
+}
+
 /// The contact `id` with its sources (its own and those of contacts merged into it),
 /// custom fields, tags and recent events; `None` when it does not exist.
 pub fn detail(conn: &Connection, id: i64) -> rusqlite::Result<Option<ContactDetail>> {

@@ -120,14 +120,26 @@ struct Detail {
 /// The detail view's text: the contact itself, and its source records — shown side by
 /// side on wide terminals, one after the other otherwise.
 #[derive(Debug, Clone, PartialEq)]
-struct DetailLines {
+pub(super) struct DetailLines {
     main: Vec<DetailLine>,
     sources: Vec<DetailLine>,
 }
 
 impl DetailLines {
+    /// What the detail view says of a contact that no longer exists.
+    pub(super) fn gone() -> DetailLines {
+        DetailLines {
+            main: vec![DetailLine {
+                role: Role::Warn,
+                label: String::new(),
+                text: "This contact no longer exists (deleted or forgotten).".to_string(),
+            }],
+            sources: Vec::new(),
+        }
+    }
+
     /// The columns shown: two when `wide`, else one with the sources below.
-    fn columns(&self, wide: bool) -> Vec<Vec<&DetailLine>> {
+    pub(super) fn columns(&self, wide: bool) -> Vec<Vec<&DetailLine>> {
         if wide {
             vec![self.main.iter().collect(), self.sources.iter().collect()]
         } else {
@@ -428,15 +440,7 @@ impl ContactsPane {
                 if let Some(open) = self.detail.as_mut().filter(|d| d.id == *id) {
                     open.lines = Some(match detail {
                         Some(d) => detail_lines(d),
-                        None => DetailLines {
-                            main: vec![DetailLine {
-                                role: Role::Warn,
-                                label: String::new(),
-                                text: "This contact no longer exists (deleted or forgotten)."
-                                    .to_string(),
-                            }],
-                            sources: Vec::new(),
-                        },
+                        None => DetailLines::gone(),
                     });
                 }
                 Vec::new()
@@ -726,7 +730,7 @@ fn cell(row: &ContactRow, column: SortColumn, theme: &Theme) -> Span<'static> {
 
 /// The detail view as plain lines: fields, then custom fields, tags, events and every
 /// source record with its values paired with the headers of its import.
-fn detail_lines(d: &ContactDetail) -> DetailLines {
+pub(super) fn detail_lines(d: &ContactDetail) -> DetailLines {
     let mut out = Vec::new();
     let heading = |out: &mut Vec<DetailLine>, text: String| {
         if !out.is_empty() {

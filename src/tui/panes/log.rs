@@ -29,7 +29,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, 
 /// Rows fetched beyond the visible page on each side.
 const MARGIN: usize = 40;
 /// Undo jobs of this pane are numbered from here, apart from the app's import jobs.
-const FIRST_JOB: JobId = 5 << 40;
+const FIRST_JOB: JobId = super::first_job(5);
 
 const LIST_KEYS: &[Binding] = &[
     Binding {

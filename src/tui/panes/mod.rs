@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod contacts;
+pub mod duplicates;
 pub mod log;
 pub mod segments;
 
@@ -46,11 +47,18 @@ pub trait Pane {
     fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme);
 }
 
+/// The first job id of pane `n`: panes that follow the outcome of their own writer jobs
+/// number them from a range of their own, far above the ids the app hands out.
+pub const fn first_job(n: u64) -> super::action::JobId {
+    n << 40
+}
+
 /// Every pane that exists, in pane-bar order.
 pub fn all() -> Vec<Box<dyn Pane>> {
     vec![
         Box::new(contacts::ContactsPane::default()),
         Box::new(audit::AuditPane::default()),
+        Box::new(duplicates::DuplicatesPane::default()),
         Box::new(segments::SegmentsPane::default()),
         Box::new(log::LogPane::default()),
     ]

@@ -28,7 +28,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
 /// Writer job ids of this pane start here, far above the app's own (imports count from 1).
-const FIRST_JOB: JobId = 1 << 40;
+const FIRST_JOB: JobId = super::first_job(4);
 /// Width of the saved-segment list.
 const LIST_WIDTH: u16 = 30;
 /// Bars of a trend, lowest to highest.
