@@ -79,7 +79,10 @@ fn contacts_pane_moves_filters_opens_and_quits() {
 
     // Enter opens the contact with its source record paired with the file's headers.
     t.keys(&["Enter"]);
-    let screen = t.wait_for("the detail view", |s| s.contains("(contact #"));
+    // The title shows before the record has loaded: wait for the record itself.
+    let screen = t.wait_for("the detail view", |s| {
+        s.contains("(contact #") && s.contains("Favourite Colour")
+    });
     assert!(screen.contains("person10@example.com"), "{screen}");
     assert!(screen.contains("Favourite Colour"), "{screen}");
     t.keys(&["G"]);
