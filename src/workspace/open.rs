@@ -17,11 +17,14 @@ pub struct OpenOptions {
     pub clock: Clock,
 }
 
-/// The OS user name recorded in the maintenance log.
+/// The OS user name recorded in the maintenance log: `USER`/`LOGNAME` as the login set
+/// them, else the account of the process (cron jobs, containers and `su` often leave the
+/// variables unset), so a shared workspace's log says who did what.
 pub fn os_user() -> String {
     ["USER", "LOGNAME", "USERNAME"]
         .iter()
         .find_map(|var| std::env::var(var).ok().filter(|v| !v.is_empty()))
+        .or_else(|| whoami::fallible::username().ok().filter(|v| !v.is_empty()))
         .unwrap_or_else(|| "unknown".to_string())
 }
 
