@@ -11,6 +11,7 @@ pub mod clock;
 pub mod dedupe;
 pub mod export;
 pub mod import;
+pub mod maintenance;
 pub mod pipeline;
 pub mod segment;
 pub mod text;

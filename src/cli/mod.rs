@@ -51,3 +51,4 @@ pub mod export;
 pub mod import;
 pub mod segment;
 pub mod stats;
+pub mod watch;
