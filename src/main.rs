@@ -42,6 +42,8 @@ enum Command {
     Segment(cli::segment::Args),
     /// Export a segment (or the suppression list) for a mailing platform.
     Export(cli::export::Args),
+    /// What changed since the last review, as a Markdown report; record reviews.
+    Review(cli::review::Args),
     /// Import export files as they appear in folders, until stopped (SIGTERM, Ctrl-C).
     Watch(cli::watch::Args),
 }
@@ -58,6 +60,7 @@ fn main() -> ExitCode {
             Some(Command::Dedupe(a)) => cli::dedupe::run(&ctx, a),
             Some(Command::Segment(a)) => cli::segment::run(&ctx, a),
             Some(Command::Export(a)) => cli::export::run(&ctx, a),
+            Some(Command::Review(a)) => cli::review::run(&ctx, a),
             Some(Command::Watch(a)) => cli::watch::run(&ctx, a),
             None => listwarden::tui::run(&ctx, args.theme),
         },

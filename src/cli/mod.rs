@@ -49,6 +49,7 @@ pub mod dedupe;
 pub mod demo;
 pub mod export;
 pub mod import;
+pub mod review;
 pub mod segment;
 pub mod stats;
 pub mod watch;

@@ -27,7 +27,12 @@ pub struct Args {
     #[arg(long)]
     events: bool,
     /// How long a file must stay unchanged (size and time) before it is imported.
-    #[arg(long, value_name = "MS", env = "LISTWARDEN_SETTLE_MS", default_value_t = 1000)]
+    #[arg(
+        long,
+        value_name = "MS",
+        env = "LISTWARDEN_SETTLE_MS",
+        default_value_t = 1000
+    )]
     settle_ms: u64,
 }
 

@@ -263,7 +263,9 @@ pub fn review(conn: &Connection, now: i64) -> Result<Review, MaintenanceError> {
             FindingChange {
                 kind: kind.clone(),
                 title,
-                then: then.and_then(|t| t.findings.get(kind).copied()).unwrap_or(0),
+                then: then
+                    .and_then(|t| t.findings.get(kind).copied())
+                    .unwrap_or(0),
                 now: snapshot.findings.get(kind).copied().unwrap_or(0),
             }
         })
@@ -440,8 +442,7 @@ pub fn to_markdown(r: &Review, workspace: &str) -> String {
                 cell(&s.name),
                 s.then.map_or("—".to_string(), |t| t.to_string()),
                 s.now,
-                s.then
-                    .map_or("new".to_string(), |t| signed(s.now - t)),
+                s.then.map_or("new".to_string(), |t| signed(s.now - t)),
                 s.entered,
                 s.left,
                 pct(h.inactive.share),
@@ -460,21 +461,22 @@ pub fn to_markdown(r: &Review, workspace: &str) -> String {
     }
 
     let _ = writeln!(md, "\n## Findings\n");
-    let changed: Vec<&FindingChange> = r.findings.iter().collect();
+    let changed: Vec<&FindingChange> = r
+        .findings
+        .iter()
+        .filter(|f| f.then > 0 || f.now > 0)
+        .collect();
     if changed.is_empty() {
         let _ = writeln!(md, "No findings, then or now.");
     } else {
         let _ = writeln!(md, "| Finding | Then | Now | Change |");
         let _ = writeln!(md, "|---|---:|---:|---:|");
         for f in changed {
-            let _ = writeln!(
-                md,
-                "| {} | {} | {} | {} |",
-                cell(&f.title),
-                f.then,
-                f.now,
-                signed(f.now as i64 - f.then as i64)
-            );
+            let (then, change) = match &r.previous {
+                Some(_) => (f.then.to_string(), signed(f.now as i64 - f.then as i64)),
+                None => ("—".to_string(), "new".to_string()),
+            };
+            let _ = writeln!(md, "| {} | {then} | {} | {change} |", cell(&f.title), f.now);
         }
     }
     let _ = writeln!(md, "\n## Duplicates\n");
@@ -499,7 +501,7 @@ pub fn to_markdown(r: &Review, workspace: &str) -> String {
     if r.imports.is_empty() {
         let _ = writeln!(md, "None.");
     }
-    for i in &r.imports {
+    for i in r.imports.iter().take(IMPORTS_LISTED) {
         let _ = writeln!(
             md,
             "- {} — `{}` ({}): {} new, {} updated, {} rejected",
@@ -511,8 +513,18 @@ pub fn to_markdown(r: &Review, workspace: &str) -> String {
             i.rows_rejected
         );
     }
+    if r.imports.len() > IMPORTS_LISTED {
+        let _ = writeln!(
+            md,
+            "- … and {} more (`listwarden stats` lists them all)",
+            r.imports.len() - IMPORTS_LISTED
+        );
+    }
     md
 }
+
+/// Imports listed in the report before "and N more".
+const IMPORTS_LISTED: usize = 30;
 
 #[cfg(test)]
 mod tests {
@@ -580,7 +592,10 @@ mod tests {
         let ws = ws_at(dir.path(), "2026-01-01");
         let r = review(ws.conn(), ws.clock().now_ts()).unwrap();
         let md = to_markdown(&r, "a|b.db");
-        assert!(md.starts_with("# List review — 2026-01-01 00:00 UTC"), "{md}");
+        assert!(
+            md.starts_with("# List review — 2026-01-01 00:00 UTC"),
+            "{md}"
+        );
         assert!(md.contains("this is the first"));
         assert!(md.contains("No saved segments."));
         assert!(md.contains("`a\\|b.db`"));

@@ -3,6 +3,7 @@
 use super::keymap::Command;
 use super::queries::{ContactDetail, ContactRow, Sort};
 use crate::import::Kind;
+use crate::maintenance::watch::{Folder, WatchEvent};
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
 
@@ -34,6 +35,12 @@ pub enum Action {
     Hangup,
     /// Switch to the named theme (`:theme NAME`).
     SetTheme(String),
+    /// The export watcher reported (a complete file, a folder gone, ...).
+    Watch(WatchEvent),
+    /// Watch a folder for contacts exports (`:watch PATH`).
+    AddWatch(PathBuf),
+    /// Whether a scheduled review is due (read at start and on every change).
+    ReviewDue(bool),
 }
 
 /// What the app asks the event loop to do after an update.
@@ -129,6 +136,14 @@ pub enum WriteRequest {
         path: PathBuf,
         kind: Kind,
     },
+    /// Import a file the watcher found complete in `folder`.
+    WatchImport {
+        id: JobId,
+        folder: Folder,
+        path: PathBuf,
+    },
+    /// Save a watched folder and start watching it.
+    AddWatch { id: JobId, path: PathBuf },
 }
 
 impl WriteRequest {
@@ -136,6 +151,7 @@ impl WriteRequest {
     pub fn id(&self) -> JobId {
         match self {
             WriteRequest::Import { id, .. } => *id,
+            WriteRequest::WatchImport { id, .. } | WriteRequest::AddWatch { id, .. } => *id,
         }
     }
 }

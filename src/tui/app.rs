@@ -9,6 +9,7 @@ use super::palette::{Entry, Palette, Run};
 use super::panes::Pane;
 use super::theme::{Role, Theme};
 use crate::import::Kind;
+use crate::maintenance::watch::WatchEvent;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use std::path::PathBuf;
@@ -65,6 +66,10 @@ pub struct App {
     pub(super) ticks: u64,
     /// Ticks left to show "updated by another process" in the status bar.
     pub(super) outside_change: u32,
+    /// Folders the export watcher watches right now.
+    pub(super) watching: usize,
+    /// A scheduled review is due.
+    pub(super) review_due: bool,
     dirty: bool,
 }
 
@@ -90,6 +95,8 @@ impl App {
             size,
             ticks: 0,
             outside_change: 0,
+            watching: 0,
+            review_due: false,
             dirty: true,
         }
     }
@@ -186,6 +193,15 @@ impl App {
                 Vec::new()
             }
             Action::SetTheme(name) => vec![Effect::LoadTheme(name)],
+            Action::Watch(event) => self.watch_event(event),
+            Action::AddWatch(path) => {
+                let id = self.new_job(format!("watch {}", path.display()));
+                vec![Effect::Write(WriteRequest::AddWatch { id, path })]
+            }
+            Action::ReviewDue(due) => {
+                self.review_due = due;
+                Vec::new()
+            }
             Action::Command(command) => self.command(command),
             Action::Text(_) => self.route_to_focus(action),
         }
@@ -344,6 +360,12 @@ impl App {
                 Run::Import(Kind::Events),
             )
             .with_arg("PATH"),
+            Entry::new(
+                "watch",
+                "import contacts exports as they appear in a folder",
+                Run::Watch,
+            )
+            .with_arg("PATH"),
             Entry::new("help", "keys of the current pane", cmd(Command::Help)),
             Entry::new("quit", "leave Listwarden", cmd(Command::Quit)),
         ];
@@ -372,21 +394,53 @@ impl App {
     }
 
     fn start_import(&mut self, path: PathBuf, kind: Kind) -> Vec<Effect> {
+        let id = self.new_job(format!("import {}", file_name(&path)));
+        vec![Effect::Write(WriteRequest::Import { id, path, kind })]
+    }
+
+    /// A new writer job the status bar shows as `label`.
+    fn new_job(&mut self, label: String) -> JobId {
         let id = self.next_job;
         self.next_job += 1;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| path.display().to_string());
         self.jobs.push(Job {
             id,
-            label: format!("import {name}"),
+            label,
             rows: 0,
             done: 0,
             total: 0,
             cancelling: false,
         });
-        vec![Effect::Write(WriteRequest::Import { id, path, kind })]
+        id
+    }
+
+    /// A watcher event: complete files become imports on the writer, problems toasts.
+    fn watch_event(&mut self, event: WatchEvent) -> Vec<Effect> {
+        match event {
+            WatchEvent::Watching { folders } => {
+                self.watching = folders;
+                Vec::new()
+            }
+            WatchEvent::Ready { folder, path } => {
+                let id = self.new_job(format!("import {} (watched)", file_name(&path)));
+                vec![Effect::Write(WriteRequest::WatchImport {
+                    id,
+                    folder,
+                    path,
+                })]
+            }
+            WatchEvent::FolderBack { .. } => {
+                self.toast(event.describe(), Role::Ok);
+                Vec::new()
+            }
+            WatchEvent::Deleted { .. } => {
+                self.toast(event.describe(), Role::Muted);
+                Vec::new()
+            }
+            WatchEvent::FolderGone { .. } | WatchEvent::Error { .. } => {
+                self.toast(event.describe(), Role::Warn);
+                Vec::new()
+            }
+        }
     }
 
     fn cancel_jobs(&mut self) -> Vec<Effect> {
@@ -526,6 +580,13 @@ impl App {
             },
         ]
     }
+}
+
+/// The file name of `path` for a label, else the whole path.
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
 }
 
 /// One titled block of the help overlay.
