@@ -144,7 +144,11 @@ fn ten_files_dropped_at_once_are_each_imported_exactly_once() {
     let dir = w.path("in");
     std::fs::create_dir(&dir).unwrap();
     // One file is there before watching starts; the same content again is skipped.
-    std::fs::write(dir.join("f0.csv"), format!("Email,First Name\n{}", rows(0, 3))).unwrap();
+    std::fs::write(
+        dir.join("f0.csv"),
+        format!("Email,First Name\n{}", rows(0, 3)),
+    )
+    .unwrap();
     let mut watch = Watching::start(&w, &dir);
     watch.wait_for("imported f0.csv");
     for i in 1..=10 {
@@ -154,7 +158,11 @@ fn ten_files_dropped_at_once_are_each_imported_exactly_once() {
         )
         .unwrap();
     }
-    std::fs::write(dir.join("copy.csv"), format!("Email,First Name\n{}", rows(0, 3))).unwrap();
+    std::fs::write(
+        dir.join("copy.csv"),
+        format!("Email,First Name\n{}", rows(0, 3)),
+    )
+    .unwrap();
     for i in 1..=10 {
         watch.wait_for(&format!("imported f{i}.csv"));
     }
