@@ -50,7 +50,7 @@ impl Jobs {
         let (writes, write_rx) = crossbeam_channel::unbounded();
         let writer_out = out.clone();
         let writer_count = Arc::clone(&own_writes);
-        let folders = super::maintenance::start(ctx, out.clone())?;
+        let folders = super::maintenance::start(ctx, out.clone(), Arc::clone(&own_writes))?;
         std::thread::spawn(move || {
             writer_loop(writer, &write_rx, &writer_out, &writer_count, &folders)
         });

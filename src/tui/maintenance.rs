@@ -1,6 +1,6 @@
 //! The TUI's maintenance thread: the export watcher over the workspace's saved folders
 //! (complete files go to the writer as imports, so they show progress in the status bar)
-//! and whether a review is due (read at start and whenever the workspace changes).
+//! and whether a review is due (read at start and every second after).
 
 use super::action::{Action, JobEvent, JobId};
 use crate::cli::Context;
@@ -10,10 +10,11 @@ use crate::maintenance::watch::{self, Folder, WatchHandle, Watcher};
 use crate::workspace::Workspace;
 use crossbeam_channel::Sender;
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
-/// How often the thread looks whether a review became due.
+/// How often the thread reads whether a review is due.
 const REVIEW_EVERY: Duration = Duration::from_secs(1);
 
 /// The settle time: `LISTWARDEN_SETTLE_MS` (as `listwarden watch` reads it), else 1 s.
@@ -27,7 +28,12 @@ fn settle() -> Duration {
 
 /// Starts the watcher over the saved folders and the thread that forwards its events
 /// (logging those that are not imports) and the review status. The handle adds folders.
-pub fn start(ctx: &Context, out: Sender<Action>) -> anyhow::Result<WatchHandle> {
+/// Its log writes count in `own_writes`, so they are not taken for another process's.
+pub fn start(
+    ctx: &Context,
+    out: Sender<Action>,
+    own_writes: Arc<AtomicU64>,
+) -> anyhow::Result<WatchHandle> {
     let mut ws = ctx.open()?;
     let folders = watch::saved_folders(ws.conn())?;
     let (watcher, events) = Watcher::start(folders, settle())?;
@@ -36,13 +42,18 @@ pub fn start(ctx: &Context, out: Sender<Action>) -> anyhow::Result<WatchHandle> 
         // The thread owns the watcher: it stops when the app is gone.
         let _watcher = watcher;
         let ticks = crossbeam_channel::tick(REVIEW_EVERY);
-        let mut version = None;
-        let mut due = None;
+        let mut due = review::is_due(ws.conn(), ws.clock().now_ts()).unwrap_or(false);
+        if out.send(Action::ReviewDue(due)).is_err() {
+            return;
+        }
         loop {
             crossbeam_channel::select! {
                 recv(events) -> event => {
                     let Ok(event) = event else { return };
                     let logged = watch::log_event(&mut ws, &event);
+                    if logged.is_ok() && event.log_entry().is_some() {
+                        own_writes.fetch_add(1, Ordering::SeqCst);
+                    }
                     if out.send(Action::Watch(event)).is_err() {
                         return;
                     }
@@ -57,14 +68,11 @@ pub fn start(ctx: &Context, out: Sender<Action>) -> anyhow::Result<WatchHandle> 
                     }
                 }
                 recv(ticks) -> _ => {
-                    let now = ws.data_version().ok();
-                    if now.is_some() && now == version {
-                        continue;
-                    }
-                    version = now;
-                    let is_due = review::is_due(ws.conn(), ws.clock().now_ts()).unwrap_or(false);
-                    if due != Some(is_due) {
-                        due = Some(is_due);
+                    // Read every tick: a review becomes due as time passes, and recording
+                    // one ends it. Three tiny queries.
+                    let is_due = review::is_due(ws.conn(), ws.clock().now_ts()).unwrap_or(due);
+                    if is_due != due {
+                        due = is_due;
                         if out.send(Action::ReviewDue(is_due)).is_err() {
                             return;
                         }
