@@ -43,15 +43,27 @@ fn a_file_dropped_into_a_watched_folder_shows_up_in_the_tui() {
     );
     // Save the folder the way a server would, then stop: the TUI picks it up.
     listwarden(&db, &["review", "--interval", "7d"]);
-    let save = Command::new(BIN)
+    let mut save = Command::new(BIN)
         .arg("--db")
         .arg(&db)
         .args(["watch", inbox.to_str().unwrap(), "--settle-ms", "100"])
+        .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(800));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let saved = || {
+        conn.query_row("SELECT count(*) FROM watched_folders", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap_or(0)
+    };
+    let started = std::time::Instant::now();
+    while saved() == 0 && started.elapsed() < common::tmux::WAIT {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     // SAFETY: our own child.
     unsafe { libc::kill(save.id() as i32, libc::SIGTERM) };
+    assert!(save.wait().unwrap().success());
     let t = Tmux::start(
         "watch",
         &format!(

@@ -323,7 +323,7 @@ pub fn record(ws: &mut Workspace, review: &Review, note: &str) -> Result<i64, Ma
             crate::text::inert(n)
         ),
     };
-    Ok(ws.write(|tx| -> Result<i64, MaintenanceError> {
+    ws.write(|tx| -> Result<i64, MaintenanceError> {
         let entry = LogEntry::new("review", summary).with_details(serde_json::json!({
             "score": review.now.score,
             "score_then": review.previous.as_ref().map(|p| p.snapshot.score),
@@ -336,7 +336,7 @@ pub fn record(ws: &mut Workspace, review: &Review, note: &str) -> Result<i64, Ma
             params![at, user, note, review.now.score, snapshot, log_id],
         )?;
         Ok(tx.last_insert_rowid())
-    })?)
+    })
 }
 
 fn date(ts: i64) -> String {
@@ -460,6 +460,9 @@ pub fn to_markdown(r: &Review, workspace: &str) -> String {
         );
     }
 
+    behaviour(&mut md, &r.health);
+    overlap(&mut md, &r.health.overlap);
+
     let _ = writeln!(md, "\n## Findings\n");
     let changed: Vec<&FindingChange> = r
         .findings
@@ -521,6 +524,57 @@ pub fn to_markdown(r: &Review, workspace: &str) -> String {
         );
     }
     md
+}
+
+/// What each segment's current members did in the last 30 and 90 days.
+fn behaviour(md: &mut String, h: &Health) {
+    if h.segments.is_empty() {
+        return;
+    }
+    let _ = writeln!(md, "\n## What members did\n");
+    let _ = writeln!(
+        md,
+        "| Segment | Days | Opened | Clicked | Purchases per member | Revenue | Average order |"
+    );
+    let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|");
+    for s in &h.segments {
+        for p in [&s.last_30_days, &s.last_90_days] {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {:.2} | {:.2} | {} |",
+                cell(&s.name),
+                p.days,
+                pct(p.openers.share),
+                pct(p.clickers.share),
+                p.purchases_per_member,
+                p.revenue,
+                p.aov.map_or("—".to_string(), |a| format!("{a:.2}"))
+            );
+        }
+    }
+    let _ = writeln!(
+        md,
+        "\nOpened and clicked are the share of current members with at least one open or \
+         click in the period, from the imported events."
+    );
+}
+
+/// Segments compared with more than this many others are left out of the overlap table.
+const OVERLAP_MAX: usize = 8;
+
+/// Members every two segments share, when there are a few segments to compare.
+fn overlap(md: &mut String, o: &health::Overlap) {
+    if o.segments.len() < 2 || o.segments.len() > OVERLAP_MAX {
+        return;
+    }
+    let _ = writeln!(md, "\n## Overlap\n");
+    let names: Vec<String> = o.segments.iter().map(|n| cell(n)).collect();
+    let _ = writeln!(md, "| Members in both | {} |", names.join(" | "));
+    let _ = writeln!(md, "|---|{}", "---:|".repeat(names.len()));
+    for (name, row) in names.iter().zip(&o.members) {
+        let counts: Vec<String> = row.iter().map(|n| n.to_string()).collect();
+        let _ = writeln!(md, "| {name} | {} |", counts.join(" | "));
+    }
 }
 
 /// Imports listed in the report before "and N more".
