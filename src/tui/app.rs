@@ -362,7 +362,7 @@ impl App {
             .with_arg("PATH"),
             Entry::new(
                 "watch",
-                "import contacts exports as they appear in a folder",
+                "import new contacts exports from a folder",
                 Run::Watch,
             )
             .with_arg("PATH"),
