@@ -377,7 +377,10 @@ impl State {
             if pending.seen != Some(fingerprint) {
                 pending.seen = Some(fingerprint);
                 pending.since = Instant::now();
-            } else if pending.since.elapsed() >= self.settle {
+            } else if pending.since.elapsed() >= self.settle
+                && (ends_with_newline(path)
+                    || pending.since.elapsed() >= self.settle * UNTERMINATED)
+            {
                 ready.push((path.clone(), pending.folder, fingerprint));
             }
         }
@@ -411,6 +414,22 @@ impl State {
             }
         }
     }
+}
+
+/// A file whose last line has no newline may be cut off mid-row by a stalled writer: it
+/// waits this many settle times before it is taken as complete.
+const UNTERMINATED: u32 = 3;
+
+/// Whether the file's last byte is a line break (exports end their last row with one).
+fn ends_with_newline(path: &Path) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut last = [0u8; 1];
+    std::fs::File::open(path)
+        .and_then(|mut f| {
+            f.seek(SeekFrom::End(-1))?;
+            f.read_exact(&mut last)
+        })
+        .is_ok_and(|()| matches!(last[0], b'\n' | b'\r'))
 }
 
 /// Whether a directory entry may be an export: not hidden, not a partial download or an
@@ -547,6 +566,21 @@ mod tests {
             kind: Kind::Contacts,
             preset: None,
         }
+    }
+
+    #[test]
+    fn a_file_cut_off_mid_row_waits_longer_than_a_finished_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_w, rx) = Watcher::start(vec![folder(dir.path())], SETTLE).unwrap();
+        std::fs::write(dir.path().join("cut.csv"), "Email\na@x.org\nb@x").unwrap();
+        let started = Instant::now();
+        let ready = std::iter::from_fn(|| rx.recv_timeout(Duration::from_secs(5)).ok())
+            .find(|e| matches!(e, WatchEvent::Ready { .. }))
+            .map(|_| started.elapsed());
+        assert!(ready.unwrap() >= SETTLE * UNTERMINATED);
+        assert!(!ends_with_newline(&dir.path().join("x.csv")));
+        std::fs::write(dir.path().join("x.csv"), "Email\r\n").unwrap();
+        assert!(ends_with_newline(&dir.path().join("x.csv")));
     }
 
     #[test]
