@@ -12,7 +12,7 @@
 use crate::import::{Kind, Options};
 use crate::pipeline;
 use crate::workspace::{append_log, LogEntry, Workspace, WorkspaceError};
-use notify::{EventKind, RecursiveMode, Watcher as _};
+use notify::{EventKind, RecursiveMode};
 use rusqlite::{params, Connection};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -135,7 +135,16 @@ impl Watcher {
         settle: Duration,
     ) -> Result<(Watcher, crossbeam_channel::Receiver<WatchEvent>), notify::Error> {
         let (fs_tx, fs_rx) = mpsc::channel();
-        let notifier = notify::recommended_watcher(fs_tx)?;
+        // Without kernel notifications (inotify limits, some network file systems) the
+        // folders are polled instead; the settle logic is the same.
+        let notifier: Box<dyn notify::Watcher + Send> =
+            match notify::recommended_watcher(fs_tx.clone()) {
+                Ok(w) => Box::new(w),
+                Err(_) => Box::new(notify::PollWatcher::new(
+                    fs_tx,
+                    notify::Config::default().with_poll_interval(settle / 2),
+                )?),
+            };
         let (out, events) = crossbeam_channel::unbounded();
         let (control, control_rx) = crossbeam_channel::unbounded();
         let mut state = State::new(notifier, settle, out);
@@ -183,7 +192,7 @@ struct Watched {
 }
 
 struct State {
-    notifier: notify::RecommendedWatcher,
+    notifier: Box<dyn notify::Watcher + Send>,
     settle: Duration,
     out: crossbeam_channel::Sender<WatchEvent>,
     folders: Vec<Watched>,
@@ -195,7 +204,7 @@ struct State {
 
 impl State {
     fn new(
-        notifier: notify::RecommendedWatcher,
+        notifier: Box<dyn notify::Watcher + Send>,
         settle: Duration,
         out: crossbeam_channel::Sender<WatchEvent>,
     ) -> Self {
