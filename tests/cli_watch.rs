@@ -10,7 +10,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// Short settle time so the tests are quick; slow writes pause for less than it.
-const SETTLE_MS: &str = "300";
+const SETTLE_MS: &str = "600";
 const PATIENCE: Duration = Duration::from_secs(15);
 
 struct Watching {
@@ -103,7 +103,7 @@ fn a_file_written_slowly_is_imported_once_and_complete() {
     for chunk in 0..5 {
         file.write_all(rows(chunk * 40, 40).as_bytes()).unwrap();
         file.flush().unwrap();
-        std::thread::sleep(Duration::from_millis(150));
+        std::thread::sleep(Duration::from_millis(100));
     }
     drop(file);
     let line = watch.wait_for("imported slow.csv");

@@ -559,7 +559,7 @@ mod tests {
     use super::*;
     use std::io::Write;
 
-    const SETTLE: Duration = Duration::from_millis(150);
+    const SETTLE: Duration = Duration::from_millis(300);
 
     fn next_ready(rx: &crossbeam_channel::Receiver<WatchEvent>) -> Vec<WatchEvent> {
         let mut seen = Vec::new();
