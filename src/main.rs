@@ -44,6 +44,10 @@ enum Command {
     Export(cli::export::Args),
     /// The maintenance log: list changes, show one, undo a reversible one.
     Log(cli::log::Args),
+    /// What changed since the last review, as a Markdown report; record reviews.
+    Review(cli::review::Args),
+    /// Import export files as they appear in folders, until stopped (SIGTERM, Ctrl-C).
+    Watch(cli::watch::Args),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +63,8 @@ fn main() -> ExitCode {
             Some(Command::Segment(a)) => cli::segment::run(&ctx, a),
             Some(Command::Export(a)) => cli::export::run(&ctx, a),
             Some(Command::Log(a)) => cli::log::run(&ctx, a),
+            Some(Command::Review(a)) => cli::review::run(&ctx, a),
+            Some(Command::Watch(a)) => cli::watch::run(&ctx, a),
             None => listwarden::tui::run(&ctx, args.theme),
         },
     );

@@ -50,5 +50,7 @@ pub mod demo;
 pub mod export;
 pub mod import;
 pub mod log;
+pub mod review;
 pub mod segment;
 pub mod stats;
+pub mod watch;

@@ -8,6 +8,7 @@ use crate::audit::{Kind as AuditKind, RunSummary};
 use crate::dedupe::review::{Change, Queue};
 use crate::import::Kind;
 use crate::maintenance::log as mlog;
+use crate::maintenance::watch::{Folder, WatchEvent};
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
 
@@ -39,6 +40,12 @@ pub enum Action {
     Hangup,
     /// Switch to the named theme (`:theme NAME`).
     SetTheme(String),
+    /// The export watcher reported (a complete file, a folder gone, ...).
+    Watch(WatchEvent),
+    /// Watch a folder for contacts exports (`:watch PATH`).
+    AddWatch(PathBuf),
+    /// Whether a scheduled review is due (read at start and on every change).
+    ReviewDue(bool),
 }
 
 /// What the app asks the event loop to do after an update.
@@ -228,6 +235,14 @@ pub enum WriteRequest {
     DedupeScan { id: JobId },
     /// Merge every group of contacts sharing one mailbox.
     MergeExactEmail { id: JobId },
+    /// Import a file the watcher found complete in `folder`.
+    WatchImport {
+        id: JobId,
+        folder: Folder,
+        path: PathBuf,
+    },
+    /// Save a watched folder and start watching it.
+    AddWatch { id: JobId, path: PathBuf },
 }
 
 impl WriteRequest {
@@ -240,7 +255,9 @@ impl WriteRequest {
             | WriteRequest::Audit { id, .. }
             | WriteRequest::Dedupe { id, .. }
             | WriteRequest::DedupeScan { id }
-            | WriteRequest::MergeExactEmail { id } => *id,
+            | WriteRequest::MergeExactEmail { id }
+            | WriteRequest::WatchImport { id, .. }
+            | WriteRequest::AddWatch { id, .. } => *id,
         }
     }
 
@@ -252,7 +269,9 @@ impl WriteRequest {
             | WriteRequest::Audit { id, .. }
             | WriteRequest::Dedupe { id, .. }
             | WriteRequest::DedupeScan { id }
-            | WriteRequest::MergeExactEmail { id } => id,
+            | WriteRequest::MergeExactEmail { id }
+            | WriteRequest::WatchImport { id, .. }
+            | WriteRequest::AddWatch { id, .. } => id,
         }
     }
 
@@ -269,13 +288,11 @@ impl WriteRequest {
     /// What the status bar calls the job.
     pub fn label(&self) -> String {
         match self {
-            WriteRequest::Import { path, .. } => {
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| path.display().to_string());
-                format!("import {name}")
+            WriteRequest::Import { path, .. } => format!("import {}", file_name(path)),
+            WriteRequest::WatchImport { path, .. } => {
+                format!("import {} (watched)", file_name(path))
             }
+            WriteRequest::AddWatch { path, .. } => format!("watch {}", path.display()),
             WriteRequest::Segment { change, .. } => change.label(),
             WriteRequest::UndoLog { log_id, .. } => format!("undo log entry {log_id}"),
             WriteRequest::Audit { edit, .. } => edit.label(),
@@ -308,4 +325,11 @@ pub enum JobEvent {
         edit: Edit,
         result: Result<i64, String>,
     },
+}
+
+/// The file name of `path` for a label, else the whole path.
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
 }

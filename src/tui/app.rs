@@ -9,6 +9,7 @@ use super::palette::{Entry, Palette, Run};
 use super::panes::Pane;
 use super::theme::{Role, Theme};
 use crate::import::Kind;
+use crate::maintenance::watch::WatchEvent;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use std::path::PathBuf;
@@ -65,6 +66,10 @@ pub struct App {
     pub(super) ticks: u64,
     /// Ticks left to show "updated by another process" in the status bar.
     pub(super) outside_change: u32,
+    /// Folders the export watcher watches right now.
+    pub(super) watching: usize,
+    /// A scheduled review is due.
+    pub(super) review_due: bool,
     dirty: bool,
 }
 
@@ -90,6 +95,8 @@ impl App {
             size,
             ticks: 0,
             outside_change: 0,
+            watching: 0,
+            review_due: false,
             dirty: true,
         }
     }
@@ -188,6 +195,14 @@ impl App {
                 Vec::new()
             }
             Action::SetTheme(name) => vec![Effect::LoadTheme(name)],
+            Action::Watch(event) => self.watch_event(event),
+            Action::AddWatch(path) => {
+                self.track_jobs(vec![Effect::Write(WriteRequest::AddWatch { id: 0, path })])
+            }
+            Action::ReviewDue(due) => {
+                self.review_due = due;
+                Vec::new()
+            }
             Action::Command(command) => self.command(command),
             Action::Text(_) => self.route_to_focus(action),
         }
@@ -368,6 +383,12 @@ impl App {
                 Run::Import(Kind::Events),
             )
             .with_arg("PATH"),
+            Entry::new(
+                "watch",
+                "import new contacts exports from a folder",
+                Run::Watch,
+            )
+            .with_arg("PATH"),
             Entry::new("help", "keys of the current pane", cmd(Command::Help)),
             Entry::new("quit", "leave Listwarden", cmd(Command::Quit)),
         ];
@@ -401,6 +422,35 @@ impl App {
             path,
             kind,
         })])
+    }
+
+    /// A watcher event: complete files become imports on the writer, problems toasts.
+    fn watch_event(&mut self, event: WatchEvent) -> Vec<Effect> {
+        match event {
+            WatchEvent::Watching { folders } => {
+                self.watching = folders;
+                Vec::new()
+            }
+            WatchEvent::Ready { folder, path } => {
+                self.track_jobs(vec![Effect::Write(WriteRequest::WatchImport {
+                    id: 0,
+                    folder,
+                    path,
+                })])
+            }
+            WatchEvent::FolderBack { .. } => {
+                self.toast(event.describe(), Role::Ok);
+                Vec::new()
+            }
+            WatchEvent::Deleted { .. } => {
+                self.toast(event.describe(), Role::Muted);
+                Vec::new()
+            }
+            WatchEvent::FolderGone { .. } | WatchEvent::Error { .. } => {
+                self.toast(event.describe(), Role::Warn);
+                Vec::new()
+            }
+        }
     }
 
     fn cancel_jobs(&mut self) -> Vec<Effect> {

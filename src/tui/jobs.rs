@@ -72,7 +72,10 @@ impl Jobs {
         let (writes, write_rx) = crossbeam_channel::unbounded();
         let writer_out = out.clone();
         let writer_count = Arc::clone(&own_writes);
-        std::thread::spawn(move || writer_loop(writer, &write_rx, &writer_out, &writer_count));
+        let folders = super::maintenance::start(ctx, out.clone(), Arc::clone(&own_writes))?;
+        std::thread::spawn(move || {
+            writer_loop(writer, &write_rx, &writer_out, &writer_count, &folders)
+        });
 
         let (audits, audit_rx) = crossbeam_channel::unbounded();
         let audit_wanted = Arc::new(AtomicU64::new(0));
@@ -330,6 +333,7 @@ fn writer_loop(
     requests: &Receiver<(WriteRequest, Arc<AtomicBool>)>,
     out: &Sender<Action>,
     own_writes: &AtomicU64,
+    watcher: &crate::maintenance::watch::WatchHandle,
 ) {
     for (request, cancel) in requests {
         let id = request.id();
@@ -361,6 +365,10 @@ fn writer_loop(
             | WriteRequest::MergeExactEmail { .. } => {
                 super::dedupe_jobs::write(&mut ws, &request, &cancel, out)
             }
+            WriteRequest::WatchImport { folder, path, .. } => {
+                super::maintenance::import(&mut ws, id, folder, path, &cancel, out)
+            }
+            WriteRequest::AddWatch { path, .. } => super::maintenance::add(&mut ws, path, watcher),
         };
         if outcome.is_ok() {
             own_writes.fetch_add(1, Ordering::SeqCst);

@@ -15,6 +15,7 @@ mod input;
 pub mod jobs;
 pub mod keymap;
 mod layout;
+mod maintenance;
 mod palette;
 pub mod panes;
 pub mod queries;

@@ -15,6 +15,8 @@ pub enum Run {
     Action(Action),
     /// Import the file named by the argument.
     Import(Kind),
+    /// Watch the folder named by the argument.
+    Watch,
 }
 
 /// One command the palette offers.
@@ -140,22 +142,26 @@ impl Palette {
             .ok_or_else(|| "no command matches".to_string())?;
         match &entry.run {
             Run::Action(action) => Ok(action.clone()),
-            Run::Import(kind) => {
-                let query = self.input.value().trim();
-                let arg = split_arg(query)
-                    .filter(|(head, _)| head.eq_ignore_ascii_case(&entry.name))
-                    .map(|(_, rest)| rest)
-                    .unwrap_or("");
-                if arg.is_empty() {
-                    Err(format!(
-                        "type  {} {}",
-                        entry.name,
-                        entry.arg.unwrap_or("ARG")
-                    ))
-                } else {
-                    Ok(Action::Import(expand_home(arg), *kind))
-                }
-            }
+            Run::Import(kind) => self.path_arg(entry).map(|p| Action::Import(p, *kind)),
+            Run::Watch => self.path_arg(entry).map(Action::AddWatch),
+        }
+    }
+
+    /// The path typed after `entry`'s name, or how to type it.
+    fn path_arg(&self, entry: &Entry) -> Result<PathBuf, String> {
+        let query = self.input.value().trim();
+        let arg = split_arg(query)
+            .filter(|(head, _)| head.eq_ignore_ascii_case(&entry.name))
+            .map(|(_, rest)| rest)
+            .unwrap_or("");
+        if arg.is_empty() {
+            Err(format!(
+                "type  {} {}",
+                entry.name,
+                entry.arg.unwrap_or("ARG")
+            ))
+        } else {
+            Ok(expand_home(arg))
         }
     }
 }

@@ -78,6 +78,20 @@ fn status_bar(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         spans.push(Span::styled(" │ ", theme.style(Role::Muted)));
         spans.extend(job_spans(job, app.ticks, theme));
     }
+    if app.watching > 0 {
+        spans.push(Span::styled(" │ ", theme.style(Role::Muted)));
+        spans.push(Span::styled(
+            format!(
+                "watching {}",
+                count_of(app.watching as u64, "folder", "folders")
+            ),
+            theme.style(Role::Muted),
+        ));
+    }
+    if app.review_due {
+        spans.push(Span::styled(" │ ", theme.style(Role::Muted)));
+        spans.push(Span::styled("review due", theme.style(Role::Warn)));
+    }
     if app.outside_change > 0 {
         spans.push(Span::styled(" │ ", theme.style(Role::Muted)));
         spans.push(Span::styled(
