@@ -18,8 +18,8 @@ use super::queries;
 use super::segment_jobs::{self, SegmentCache};
 use crate::audit::{self, view::Shared, AuditError};
 use crate::cli::Context;
-use crate::segment::SegmentError;
 use crate::maintenance::log as mlog;
+use crate::segment::SegmentError;
 use crate::workspace::Workspace;
 use crossbeam_channel::{Receiver, Sender};
 use rusqlite::{Connection, ErrorCode, InterruptHandle};
@@ -638,7 +638,10 @@ mod tests {
             .unwrap();
         drop(requests);
         let (tx, out) = crossbeam_channel::unbounded();
-        writer_loop(ws, &rx, &tx, &AtomicU64::new(0));
+        let (watcher, _events) =
+            crate::maintenance::watch::Watcher::start(Vec::new(), Duration::from_millis(100))
+                .unwrap();
+        writer_loop(ws, &rx, &tx, &AtomicU64::new(0), &watcher.handle());
         let events: Vec<Action> = out.try_iter().collect();
         let [Action::Job(JobEvent::AuditEdited {
             edit: done,
