@@ -262,5 +262,10 @@ fn the_demo_opens_on_a_real_looking_list_to_browse_filter_and_open() {
     t.keys(&["Enter"]);
     let screen = t.wait_for("the detail", |s| s.contains("(contact #"));
     assert!(screen.contains("ana.garcia2474@gmx.de"), "{screen}");
-    t.keys(&["Escape", "Escape", "q"]);
+
+    // The demo was scanned for duplicates: the review queue is waiting.
+    t.keys(&["Escape", "Escape", "3"]);
+    let screen = t.wait_for("the duplicate queue", |s| s.contains("0 of "));
+    assert!(!screen.contains("0 of 0 reviewed"), "{screen}");
+    t.keys(&["q"]);
 }

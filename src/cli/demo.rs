@@ -117,6 +117,8 @@ pub fn build(ctx: &Context, db: &Path) -> anyhow::Result<(Context, Vec<Summary>)
         summaries
             .push(pipeline::import_file(&mut ws, &path, &options, &mut |_| {}, &cancel)?.summary);
     }
+    // Scanned, so the Duplicates pane opens on a queue of pairs to review.
+    crate::dedupe::scan::scan(&mut ws, &cancel, &mut |_| {})?;
     Ok((demo_ctx, summaries))
 }
 
