@@ -2,96 +2,13 @@
 //! the Contacts list at 80x24 and 120x40, a contact's detail, help, the palette, a terminal
 //! that is too small, and the mono theme's styles (no colour, reversed selection).
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use listwarden::tui::action::{Action, Effect};
-use listwarden::tui::app::App;
-use listwarden::tui::jobs::Reader;
-use listwarden::tui::theme::Theme;
-use listwarden::tui::{panes, ui};
-use listwarden::workspace::{OpenOptions, Workspace, WorkspaceError};
-use ratatui::backend::TestBackend;
-use ratatui::layout::Rect;
+mod common;
+
+use common::screen::Screen;
+use crossterm::event::KeyCode;
 use ratatui::style::{Color, Modifier};
-use ratatui::Terminal;
-use std::collections::VecDeque;
 
-struct Screen {
-    _dir: tempfile::TempDir,
-    ws: Workspace,
-    reader: Reader,
-    app: App,
-}
-
-impl Screen {
-    /// The app on the test fixture, with every read answered.
-    fn new(theme: &str, width: u16, height: u16) -> Screen {
-        let dir = tempfile::tempdir().unwrap();
-        let mut ws = Workspace::open(&dir.path().join("w.db"), &OpenOptions::default()).unwrap();
-        ws.write(|tx| -> Result<(), WorkspaceError> {
-            tx.execute_batch(include_str!("tui_fixture.sql"))?;
-            Ok(())
-        })
-        .unwrap();
-        let theme = Theme::load_from(theme, None).unwrap();
-        let app = App::new(
-            "team/list.db".to_string(),
-            theme,
-            false,
-            panes::all(),
-            Rect::new(0, 0, width, height),
-        );
-        let mut screen = Screen {
-            _dir: dir,
-            ws,
-            reader: Reader::default(),
-            app,
-        };
-        let effects = screen.app.start();
-        screen.settle(effects);
-        screen
-    }
-
-    /// Answers reads the way the reader thread would, until nothing is asked any more.
-    fn settle(&mut self, effects: Vec<Effect>) {
-        let mut queue: VecDeque<Effect> = effects.into();
-        while let Some(effect) = queue.pop_front() {
-            let Effect::Read(request) = effect else {
-                continue;
-            };
-            let mut replies = Vec::new();
-            self.reader
-                .answer(self.ws.conn(), &request, &mut |r| replies.push(r))
-                .unwrap();
-            for reply in replies {
-                queue.extend(self.app.update(Action::Read(reply)));
-            }
-        }
-    }
-
-    fn key(&mut self, code: KeyCode) -> &mut Self {
-        let effects = self
-            .app
-            .update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-        self.settle(effects);
-        self
-    }
-
-    fn keys(&mut self, text: &str) -> &mut Self {
-        for c in text.chars() {
-            self.key(KeyCode::Char(c));
-        }
-        self
-    }
-
-    fn draw(&self) -> Terminal<TestBackend> {
-        let size = self.app.size();
-        let mut terminal = Terminal::new(TestBackend::new(size.width, size.height)).unwrap();
-        terminal.draw(|f| ui::render(&self.app, f)).unwrap();
-        terminal
-    }
-}
-
-fn screen(theme: &str, width: u16, height: u16) -> Screen {
+fn screen(theme: &'static str, width: u16, height: u16) -> Screen {
     Screen::new(theme, width, height)
 }
 

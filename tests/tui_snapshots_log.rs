@@ -2,6 +2,9 @@
 //! terminal), on a workspace whose log was written by the real features: a suppression,
 //! a segment save, a merge and the undo of the suppression.
 
+mod common;
+
+use common::screen::{self, FIXTURE};
 use listwarden::audit;
 use listwarden::clock::Clock;
 use listwarden::dedupe::merge::{self, Survivor};
@@ -12,11 +15,10 @@ use listwarden::tui::jobs::Reader;
 use listwarden::tui::panes::log::LogPane;
 use listwarden::tui::panes::Pane;
 use listwarden::tui::theme::Theme;
-use listwarden::workspace::{OpenOptions, Workspace, WorkspaceError};
+use listwarden::workspace::{OpenOptions, Workspace};
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use ratatui::Terminal;
-use std::collections::VecDeque;
 
 /// Where a pane draws in an 80x24 terminal: below the pane bar, above status and hints.
 const PANE: Rect = Rect {
@@ -26,58 +28,34 @@ const PANE: Rect = Rect {
     height: 21,
 };
 
-fn workspace(dir: &std::path::Path) -> Workspace {
+fn workspace() -> (tempfile::TempDir, Workspace) {
     let options = OpenOptions {
         user: Some("alice".into()),
         clock: Clock::parse("2026-01-05T09:30:00Z").unwrap(),
         ..OpenOptions::default()
     };
-    let mut ws = Workspace::open(&dir.join("w.db"), &options).unwrap();
-    ws.write(|tx| -> Result<(), WorkspaceError> {
-        tx.execute_batch(include_str!("tui_fixture.sql"))?;
-        Ok(())
-    })
-    .unwrap();
+    let (dir, mut ws) = screen::workspace(&options, FIXTURE);
     let suppressed = audit::suppress(&mut ws, &[4], "asked by phone").unwrap();
     let expr = segment::parse_rule("rule", "country = GB").unwrap();
     let image = Image::load_scoped(ws.conn(), &Scope::of([&expr])).unwrap();
     segment::save(&mut ws, &image, "UK", "country = GB").unwrap();
     merge::merge(&mut ws, 1, 2, Survivor::Chosen).unwrap();
     log::undo(&mut ws, suppressed).unwrap();
-    ws
+    (dir, ws)
 }
 
 /// Answers the pane's reads the way the reader thread would, until it asks nothing more.
 fn settle(pane: &mut LogPane, ws: &Workspace, effects: Vec<Effect>) {
-    let mut reader = Reader::default();
-    let mut queue: VecDeque<Effect> = effects.into();
-    while let Some(effect) = queue.pop_front() {
-        let Effect::Read(request) = effect else {
-            continue;
-        };
-        let mut replies = Vec::new();
-        reader
-            .answer(ws.conn(), &request, &mut |r| replies.push(r))
-            .unwrap();
-        for reply in replies {
-            queue.extend(pane.update(&Action::Read(reply)));
-        }
-    }
+    screen::settle(&mut Reader::default(), ws, effects, |a| pane.update(&a));
 }
 
 fn draw(pane: &LogPane) -> Terminal<TestBackend> {
-    let area = PANE;
     let theme = Theme::load_from("dark", None).unwrap();
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    terminal
-        .draw(|f| pane.render(area, f.buffer_mut(), &theme))
-        .unwrap();
-    terminal
+    screen::draw_pane(pane, PANE, (80, 24), &theme)
 }
 
 fn loaded() -> (tempfile::TempDir, Workspace, LogPane) {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = workspace(dir.path());
+    let (dir, ws) = workspace();
     let mut pane = LogPane::default();
     let mut effects = pane.resize(PANE);
     effects.extend(pane.refresh());

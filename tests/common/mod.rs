@@ -1,6 +1,7 @@
 //! A temporary workspace and the real `listwarden` binary, for integration tests.
 #![allow(dead_code)]
 
+pub mod screen;
 pub mod tmux;
 
 use std::path::{Path, PathBuf};
