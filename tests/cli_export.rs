@@ -1,53 +1,33 @@
 //! `listwarden export` end to end over the fixture workspace.
 
-use std::process::Command;
+mod common;
 
-fn run(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_listwarden"))
-        .env("LISTWARDEN_DB", dir.join("w.db"))
-        .env("LISTWARDEN_NOW", "2026-01-01T00:00:00Z")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
+use common::Workdir;
 
-fn fixture() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    assert!(run(dir.path(), &["stats"]).status.success());
-    let conn = rusqlite::Connection::open(dir.path().join("w.db")).unwrap();
+/// A workspace of the segment fixture.
+fn fixture() -> Workdir {
+    let w = Workdir::new();
+    w.ok(&["stats"]);
+    let conn = rusqlite::Connection::open(w.db()).unwrap();
     conn.execute_batch(include_str!("../src/segment/fixture.sql"))
         .unwrap();
-    dir
+    w
 }
 
 #[test]
 fn export_writes_mailable_members_and_holdout_groups() {
-    let dir = fixture();
-    let d = dir.path();
-    assert!(
-        run(d, &["segment", "save", "Everyone", "email is not empty"])
-            .status
-            .success()
-    );
-    let out = run(
-        d,
-        &[
-            "export",
-            "--segment",
-            "Everyone",
-            "--preset",
-            "mailchimp",
-            "-o",
-            "all.csv",
-        ],
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let w = fixture();
+    let d = w.dir.path();
+    w.ok(&["segment", "save", "Everyone", "email is not empty"]);
+    let stdout = w.ok(&[
+        "export",
+        "--segment",
+        "Everyone",
+        "--preset",
+        "mailchimp",
+        "-o",
+        "all.csv",
+    ]);
     assert!(
         stdout.starts_with(
             "wrote 3 contacts to all.csv\nleft out 3 contacts that must not be mailed"
@@ -63,20 +43,16 @@ fn export_writes_mailable_members_and_holdout_groups() {
         "{text}"
     );
 
-    let out = run(
-        d,
-        &[
-            "export",
-            "--segment",
-            "Everyone",
-            "-o",
-            "ctl.csv",
-            "--holdout",
-            "50",
-            "--include-unsubscribed",
-        ],
-    );
-    assert!(out.status.success());
+    w.ok(&[
+        "export",
+        "--segment",
+        "Everyone",
+        "-o",
+        "ctl.csv",
+        "--holdout",
+        "50",
+        "--include-unsubscribed",
+    ]);
     let rows = |name: &str| {
         std::fs::read_to_string(d.join(name))
             .unwrap()
@@ -86,38 +62,30 @@ fn export_writes_mailable_members_and_holdout_groups() {
     };
     assert_eq!(rows("ctl.target.csv") + rows("ctl.holdout.csv"), 6);
 
-    let out = run(
-        d,
-        &[
-            "export",
-            "--suppression",
-            "--preset",
-            "hubspot",
-            "-o",
-            "sup.csv",
-        ],
-    );
-    assert!(out.status.success());
+    w.ok(&[
+        "export",
+        "--suppression",
+        "--preset",
+        "hubspot",
+        "-o",
+        "sup.csv",
+    ]);
     assert_eq!(
         std::fs::read_to_string(d.join("sup.csv")).unwrap(),
         "Email,Reason\ncara@gmail.com,unsubscribed\neve@example.com,bounced\n"
     );
 
-    let out = run(d, &["export", "--segment", "Nobody", "-o", "x.csv"]);
-    assert!(!out.status.success());
-    let out = run(
-        d,
-        &[
-            "export",
-            "--segment",
-            "Everyone",
-            "--preset",
-            "mailchump",
-            "-o",
-            "x.csv",
-        ],
-    );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown preset \"mailchump\""));
+    w.fails(&["export", "--segment", "Nobody", "-o", "x.csv"]);
+    let stderr = w.fails(&[
+        "export",
+        "--segment",
+        "Everyone",
+        "--preset",
+        "mailchump",
+        "-o",
+        "x.csv",
+    ]);
+    assert!(stderr.contains("unknown preset \"mailchump\""));
     assert!(!d.join("x.csv").exists());
 }
 
@@ -155,29 +123,15 @@ fn contacts(db: &std::path::Path) -> Vec<String> {
 
 #[test]
 fn a_csv_export_imports_back_to_the_same_contacts() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+    let w = Workdir::new();
+    let d = w.dir.path();
     let demo = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/demo-data/mailchimp_subscribed.csv"
     );
-    let ok = |db: &str, args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_listwarden"))
-            .env("LISTWARDEN_DB", d.join(db))
-            .env("LISTWARDEN_NOW", "2026-01-01T00:00:00Z")
-            .current_dir(d)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    ok("a.db", &["import", demo]);
-    ok("a.db", &["segment", "save", "All", "email is not empty"]);
-    ok(
+    w.ok_on("a.db", &["import", demo]);
+    w.ok_on("a.db", &["segment", "save", "All", "email is not empty"]);
+    w.ok_on(
         "a.db",
         &[
             "export",
@@ -190,7 +144,7 @@ fn a_csv_export_imports_back_to_the_same_contacts() {
             "--include-unsubscribed",
         ],
     );
-    ok("b.db", &["import", "--preset", "generic", "all.csv"]);
+    w.ok_on("b.db", &["import", "--preset", "generic", "all.csv"]);
     let (before, after) = (contacts(&d.join("a.db")), contacts(&d.join("b.db")));
     assert!(before.len() > 1000, "the demo export has contacts");
     assert_eq!(before, after);

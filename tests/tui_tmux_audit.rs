@@ -6,28 +6,9 @@
 mod common;
 
 use common::tmux::{tmux_available, Tmux, WAIT};
-use std::path::Path;
-use std::process::Command;
+use common::{import_csv, BIN};
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_listwarden");
 const TYPO: &str = "Likely typos in the email domain";
-
-fn import(db: &Path, csv: &Path, text: &str) {
-    std::fs::write(csv, text).unwrap();
-    let out = Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .arg("import")
-        .arg(csv)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "import: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 /// The count shown on the typo finding's row, if the row is on screen.
 fn typo_count(screen: &str) -> Option<String> {
@@ -45,7 +26,7 @@ fn audit_pane_drills_in_fixes_undoes_and_follows_other_imports() {
     }
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("list.db");
-    import(
+    import_csv(
         &db,
         &dir.path().join("messy.csv"),
         "Email,First Name,Last Name\n\
@@ -96,7 +77,7 @@ fn audit_pane_drills_in_fixes_undoes_and_follows_other_imports() {
     t.wait_for("the findings again", |s| {
         typo_count(s).as_deref() == Some("1")
     });
-    import(
+    import_csv(
         &db,
         &dir.path().join("more.csv"),
         "Email,First Name\nzed@gmial.com,Zed\n",

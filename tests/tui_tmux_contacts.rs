@@ -5,11 +5,9 @@
 mod common;
 
 use common::tmux::{tmux_available, Tmux, WAIT};
+use common::{cli, import_csv, BIN};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_listwarden");
 
 /// A workspace with 30 contacts imported from a CSV, so sources carry real headers.
 fn workspace(dir: &Path) -> PathBuf {
@@ -21,20 +19,8 @@ fn workspace(dir: &Path) -> PathBuf {
             i % 3
         ));
     }
-    std::fs::write(&csv, text).unwrap();
     let db = dir.join("list.db");
-    let out = Command::new(BIN)
-        .arg("--db")
-        .arg(&db)
-        .arg("import")
-        .arg(&csv)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "import: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    import_csv(&db, &csv, &text);
     db
 }
 
@@ -118,18 +104,7 @@ fn contacts_pane_moves_filters_opens_and_quits() {
     // Another process imports into the same workspace: the TUI notices and refreshes.
     let more = dir.path().join("more.csv");
     std::fs::write(&more, "Email,First Name\nlate.arrival@example.com,Late\n").unwrap();
-    let out = Command::new(BIN)
-        .arg("--db")
-        .arg(&db)
-        .arg("import")
-        .arg(&more)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    cli(&db, &["import", more.to_str().unwrap()]);
     let screen = t.wait_for("the refresh", |s| s.contains("31 contacts ·"));
     assert!(screen.contains("updated by another process"), "{screen}");
 

@@ -6,10 +6,7 @@
 mod common;
 
 use common::tmux::{tmux_available, Tmux};
-use std::path::Path;
-use std::process::Command;
-
-const BIN: &str = env!("CARGO_BIN_EXE_listwarden");
+use common::{cli, import_csv, pane_key, BIN};
 
 /// Four planted pairs (strongest first: Dieter, Helen, Carla, Bob) and two loners.
 const PEOPLE: &str = "Email,First Name,Last Name,Company,Phone,City
@@ -25,36 +22,6 @@ eva.lind@mail.se,Eva,Lind,Nordic AB,+46 8 123 456,Stockholm
 frank.o@zeta.com,Frank,Olsen,Zeta,,Oslo
 ";
 
-fn cli(db: &Path, args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// The key that shows the Duplicates pane, read off the pane bar ("3 Duplicates" once
-/// every pane is in).
-fn pane_key(screen: &str) -> String {
-    let bar = screen.lines().next().unwrap_or_default();
-    let at = bar
-        .find(" Duplicates")
-        .expect("a Duplicates pane in the bar");
-    bar[..at]
-        .chars()
-        .last()
-        .filter(char::is_ascii_digit)
-        .expect("a digit before the pane's name")
-        .to_string()
-}
-
 /// The status bar (second-last row) shows no running job.
 fn idle(screen: &str) -> bool {
     let lines: Vec<&str> = screen.lines().filter(|l| !l.trim().is_empty()).collect();
@@ -68,16 +35,14 @@ fn duplicates_are_reviewed_by_keyboard_and_the_workspace_follows() {
     }
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("list.db");
-    let csv = dir.path().join("people.csv");
-    std::fs::write(&csv, PEOPLE).unwrap();
-    cli(&db, &["import", csv.to_str().unwrap()]);
+    import_csv(&db, &dir.path().join("people.csv"), PEOPLE);
     let scanned = cli(&db, &["dedupe", "scan"]);
     assert!(scanned.contains("4 likely duplicate pairs"), "{scanned}");
 
     let command = format!("env TERM=xterm-256color {BIN} --db '{}'", db.display());
     let t = Tmux::start("duplicates", &command);
-    let screen = t.wait_for("the app", |s| s.contains("10 contacts"));
-    t.keys(&[&pane_key(&screen)]);
+    t.wait_for("the app", |s| s.contains("10 contacts"));
+    t.keys(&[&pane_key("Duplicates")]);
     let screen = t.wait_for("the first pair", |s| {
         s.contains("0 of 4 reviewed") && s.contains("dieter.weber@gmx.de")
     });

@@ -5,35 +5,7 @@
 mod common;
 
 use common::tmux::{tmux_available, Tmux};
-use std::path::Path;
-use std::process::Command;
-
-const BIN: &str = env!("CARGO_BIN_EXE_listwarden");
-
-/// Runs the binary on `db` as OS user `user`, asserting success.
-fn run_as(db: &Path, user: &str, args: &[&str]) {
-    let out = Command::new(BIN)
-        .env("USER", user)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "listwarden {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// The key that focuses the Log pane (its place in the pane bar).
-fn log_key() -> String {
-    let index = listwarden::tui::panes::all()
-        .iter()
-        .position(|p| p.title() == "Log")
-        .expect("a Log pane");
-    (index + 1).to_string()
-}
+use common::{cli_as, pane_key, BIN};
 
 #[test]
 fn log_pane_shows_changes_details_live_entries_and_undoes_a_merge() {
@@ -49,13 +21,13 @@ fn log_pane_shows_changes_details_live_entries_and_undoes_a_merge() {
     )
     .unwrap();
     let csv = csv.to_str().unwrap();
-    run_as(&db, "alice", &["import", csv]);
-    run_as(
+    cli_as(&db, "alice", &["import", csv]);
+    cli_as(
         &db,
         "alice",
         &["segment", "save", "Anns", "first_name = Ann"],
     );
-    run_as(&db, "alice", &["dedupe", "merge", "#1", "#2"]);
+    cli_as(&db, "alice", &["dedupe", "merge", "#1", "#2"]);
 
     let t = Tmux::start(
         "log",
@@ -65,7 +37,7 @@ fn log_pane_shows_changes_details_live_entries_and_undoes_a_merge() {
         ),
     );
     t.wait_for("the contacts", |s| s.contains("2 contacts"));
-    t.keys(&[&log_key()]);
+    t.keys(&[&pane_key("Log")]);
     let screen = t.wait_for("the log", |s| {
         s.contains("merged contact 2 into 1") && s.contains("segment_save")
     });
@@ -85,7 +57,7 @@ fn log_pane_shows_changes_details_live_entries_and_undoes_a_merge() {
     // Another process imports: the entry appears without a keystroke.
     let more = dir.path().join("more.csv");
     std::fs::write(&more, "Email\ncy@example.com\n").unwrap();
-    run_as(&db, "dave", &["import", more.to_str().unwrap()]);
+    cli_as(&db, "dave", &["import", more.to_str().unwrap()]);
     let screen = t.wait_for("dave's import", |s| s.contains("dave"));
     assert!(screen.contains("more.csv"), "{screen}");
 

@@ -6,10 +6,8 @@
 mod common;
 
 use common::tmux::{tmux_available, Tmux};
+use common::{cli, import_csv, pane_key, BIN};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-const BIN: &str = env!("CARGO_BIN_EXE_listwarden");
 
 /// A workspace with 30 contacts, 10 of them in Germany, imported from a CSV.
 fn workspace(dir: &Path) -> PathBuf {
@@ -19,33 +17,9 @@ fn workspace(dir: &Path) -> PathBuf {
         let country = ["DE", "FR", "GB"][i % 3];
         text.push_str(&format!("person{i:02}@example.com,Pat{i:02},{country}\n"));
     }
-    std::fs::write(&csv, text).unwrap();
     let db = dir.join("list.db");
-    let out = Command::new(BIN)
-        .arg("--db")
-        .arg(&db)
-        .arg("import")
-        .arg(&csv)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "import: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    import_csv(&db, &csv, &text);
     db
-}
-
-/// The key that opens the Segments pane, read off the pane bar (`4 Segments` once every
-/// pane exists).
-fn pane_key(screen: &str) -> String {
-    let bar = screen.lines().next().unwrap_or_default();
-    let at = bar.find(" Segments").expect("a Segments pane in the bar");
-    bar[..at]
-        .chars()
-        .next_back()
-        .map(String::from)
-        .expect("a digit before the title")
 }
 
 #[test]
@@ -60,8 +34,8 @@ fn a_rule_counts_while_typed_shows_errors_and_saves() {
         "segments",
         &format!("env TERM=xterm-256color {BIN} --db '{}'", db.display()),
     );
-    let screen = t.wait_for("the app", |s| s.contains("30 contacts"));
-    t.keys(&[&pane_key(&screen)]);
+    t.wait_for("the app", |s| s.contains("30 contacts"));
+    t.keys(&[&pane_key("Segments")]);
     t.wait_for("the Segments pane", |s| s.contains("Saved segments (0)"));
 
     // An empty rule matches everyone; the count follows each character typed.
@@ -115,13 +89,7 @@ fn a_rule_counts_while_typed_shows_errors_and_saves() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 
-    let out = Command::new(BIN)
-        .arg("--db")
-        .arg(&db)
-        .args(["segment", "list"])
-        .output()
-        .unwrap();
-    let listed = String::from_utf8_lossy(&out.stdout);
+    let listed = cli(&db, &["segment", "list"]);
     // Listed with its member count and the rule in canonical form.
     assert!(
         listed

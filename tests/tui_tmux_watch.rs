@@ -5,25 +5,7 @@
 mod common;
 
 use common::tmux::{tmux_available, Tmux};
-use std::path::Path;
-use std::process::Command;
-
-const BIN: &str = env!("CARGO_BIN_EXE_listwarden");
-
-fn listwarden(db: &Path, args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use common::{binary_on, cli, BIN};
 
 #[test]
 fn a_file_dropped_into_a_watched_folder_shows_up_in_the_tui() {
@@ -37,15 +19,13 @@ fn a_file_dropped_into_a_watched_folder_shows_up_in_the_tui() {
     std::fs::create_dir(&inbox).unwrap();
     std::fs::create_dir(&second).unwrap();
     std::fs::write(dir.path().join("first.csv"), "Email\nfirst@example.org\n").unwrap();
-    listwarden(
+    cli(
         &db,
         &["import", dir.path().join("first.csv").to_str().unwrap()],
     );
     // Save the folder the way a server would, then stop: the TUI picks it up.
-    listwarden(&db, &["review", "--interval", "7d"]);
-    let mut save = Command::new(BIN)
-        .arg("--db")
-        .arg(&db)
+    cli(&db, &["review", "--interval", "7d"]);
+    let mut save = binary_on(&db)
         .args(["watch", inbox.to_str().unwrap(), "--settle-ms", "100"])
         .stdout(std::process::Stdio::null())
         .spawn()
