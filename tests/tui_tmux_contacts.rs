@@ -5,7 +5,7 @@
 mod common;
 
 use common::tmux::{tmux_available, Tmux, WAIT};
-use common::{cli, import_csv, BIN};
+use common::{cli, import_csv, pane_key, BIN};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -239,7 +239,7 @@ fn the_demo_opens_on_a_real_looking_list_to_browse_filter_and_open() {
     assert!(screen.contains("ana.garcia2474@gmx.de"), "{screen}");
 
     // The demo was scanned for duplicates: the review queue is waiting.
-    t.keys(&["Escape", "Escape", "3"]);
+    t.keys(&["Escape", "Escape", &pane_key("Duplicates")]);
     let screen = t.wait_for("the duplicate queue", |s| s.contains("0 of "));
     assert!(!screen.contains("0 of 0 reviewed"), "{screen}");
     t.keys(&["q"]);
