@@ -204,12 +204,15 @@ fn change_lines(r: &Review) -> Vec<(Role, String)> {
         out.push((Role::Muted, "   none".to_string()));
     }
     for i in &r.imports {
+        let name = std::path::Path::new(&i.path)
+            .file_name()
+            .map_or_else(|| i.path.clone(), |n| n.to_string_lossy().into_owned());
         out.push((
             Role::Base,
             format!(
-                "   {} {:<28} {:<8} +{} new, {} updated, {} rejected",
-                format_time(i.at),
-                keep_end(&inert(&i.path), 28),
+                "   {} {:<22} {:<8} +{} new · {} updated · {} rejected",
+                format_date(i.at),
+                keep_end(&inert(&name), 22),
                 keep_start(&inert(&i.kind), 8),
                 group_digits(i.rows_new.max(0) as u64),
                 group_digits(i.rows_updated.max(0) as u64),
