@@ -82,7 +82,9 @@ fn review_pane_shows_sizes_then_and_now_and_records_a_review_with_a_note() {
     });
     t.keys(&[&review_key()]);
     // German: Anna, Ben, Cara in January; Ben left, Eva, Fritz and Gus came: 3 → 5.
-    let screen = t.wait_for("the review", |s| s.contains("German") && s.contains("3 → 5"));
+    let screen = t.wait_for("the review", |s| {
+        s.contains("German") && s.contains("3 → 5")
+    });
     assert!(screen.contains("by alice"), "{screen}");
     assert!(screen.contains("due since 2026-02-04"), "{screen}");
     assert!(screen.contains("+3/-1"), "{screen}");

@@ -24,7 +24,9 @@ use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Sparkline, StatefulWidget, Table, TableState, Widget};
+use ratatui::widgets::{
+    Cell, Paragraph, Row, Sparkline, StatefulWidget, Table, TableState, Widget,
+};
 
 /// Record jobs of this pane are numbered from here, apart from the app's jobs.
 const FIRST_JOB: JobId = super::first_job(6);
@@ -486,7 +488,8 @@ impl ReviewPane {
         let Some(h) = r.health.segments.get(self.selected) else {
             return;
         };
-        let [title, chart, perf, overlaps] = Layout::vertical([Constraint::Length(1); 4]).areas(area);
+        let [title, chart, perf, overlaps] =
+            Layout::vertical([Constraint::Length(1); 4]).areas(area);
         let sizes: Vec<u64> = h.sizes.iter().map(|p| p.members.max(0) as u64).collect();
         let range = match (h.sizes.first(), h.sizes.last()) {
             (Some(first), Some(last)) => format!(
@@ -546,7 +549,9 @@ impl ReviewPane {
 
 /// One row of the segments table.
 fn segment_row(c: &SegmentChange, h: &SegmentHealth) -> Row<'static> {
-    let growth = c.then.map_or_else(|| "—".to_string(), |t| signed(c.now - t));
+    let growth = c
+        .then
+        .map_or_else(|| "—".to_string(), |t| signed(c.now - t));
     let sizes: Vec<i64> = h.sizes.iter().map(|p| p.members).collect();
     Row::new([
         Cell::from(inert(&c.name).into_owned()),
@@ -706,7 +711,10 @@ mod tests {
         assert!(!pane.loading);
         let shown = screen(&pane);
         assert!(!shown.contains("loading…"), "{shown}");
-        assert!(shown.contains("British") && shown.contains("Subscribed"), "{shown}");
+        assert!(
+            shown.contains("British") && shown.contains("Subscribed"),
+            "{shown}"
+        );
         assert!(shown.contains("no review recorded yet"), "{shown}");
     }
 
@@ -821,7 +829,10 @@ mod tests {
         assert!(r.previous.is_none());
         review::record(&mut ws, &r, "first").unwrap();
         let after = review::review(ws.conn(), now).unwrap();
-        assert_eq!(after.previous.as_ref().map(|p| p.note.as_str()), Some("first"));
+        assert_eq!(
+            after.previous.as_ref().map(|p| p.note.as_str()),
+            Some("first")
+        );
         assert!(!after.due);
         let mut pane = ReviewPane::default();
         pane.refresh();
@@ -864,10 +875,7 @@ mod tests {
 
     #[test]
     fn no_key_means_two_things_in_one_mode() {
-        for tables in [
-            vec![REVIEW_KEYS, keymap::GLOBAL],
-            vec![keymap::TEXT_FIELD],
-        ] {
+        for tables in [vec![REVIEW_KEYS, keymap::GLOBAL], vec![keymap::TEXT_FIELD]] {
             let keys: Vec<Key> = tables
                 .iter()
                 .flat_map(|t| t.iter())
