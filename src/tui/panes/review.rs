@@ -13,7 +13,7 @@ use crate::maintenance::health::{Performance, SegmentHealth};
 use crate::maintenance::review::{Review, SegmentChange};
 use crate::text::inert;
 use crate::tui::action::{Action, Effect, JobEvent, JobId, ReadReply, ReadRequest, WriteRequest};
-use crate::tui::fit::{group_digits, keep_end, keep_start};
+use crate::tui::fit::{count_of, group_digits, keep_end, keep_start};
 use crate::tui::input::LineInput;
 use crate::tui::keymap::{self, Binding, Command, Key};
 use crate::tui::panes::segments::sparkline;
@@ -41,7 +41,7 @@ const REVIEW_KEYS: &[Binding] = &[
     Binding {
         keys: &[Key::char('r')],
         command: Command::Save,
-        desc: "record this review (with a note)",
+        desc: "record it, with a note",
         hint: Some("record"),
     },
     Binding {
@@ -59,13 +59,13 @@ const REVIEW_KEYS: &[Binding] = &[
     Binding {
         keys: &[Key::char('g'), Key::code(KeyCode::Home)],
         command: Command::Top,
-        desc: "first segment, top of the changes",
+        desc: "first segment, top",
         hint: None,
     },
     Binding {
         keys: &[Key::char('G'), Key::code(KeyCode::End)],
         command: Command::Bottom,
-        desc: "last segment, end of the changes",
+        desc: "last segment, bottom",
         hint: None,
     },
     Binding {
@@ -161,8 +161,11 @@ fn pct(share: f64) -> String {
     format!("{:.0}", share * 100.0)
 }
 
+/// `12556.73` → `12,556.73`.
 fn money(amount: f64) -> String {
-    format!("{amount:.2}")
+    let cents = (amount.abs() * 100.0).round() as u64;
+    let sign = if amount < 0.0 && cents > 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", group_digits(cents / 100), cents % 100)
 }
 
 /// The changes section as (role, text) lines: findings, duplicate pairs, imports.
@@ -250,13 +253,11 @@ fn top_overlaps(r: &Review, name: &str) -> Vec<(String, i64)> {
 fn performance_line(p: &Performance) -> String {
     let aov = p.aov.map_or_else(|| "—".to_string(), money);
     format!(
-        " {} days: {:.2} purchases/member · revenue {} · AOV {} · opened {}% clicked {}%",
+        " {} days: {:.2} purchases/member · revenue {} · AOV {}",
         p.days,
         p.purchases_per_member,
         money(p.revenue),
         aov,
-        pct(p.openers.share),
-        pct(p.clickers.share)
     )
 }
 
@@ -493,8 +494,8 @@ impl ReviewPane {
         let sizes: Vec<u64> = h.sizes.iter().map(|p| p.members.max(0) as u64).collect();
         let range = match (h.sizes.first(), h.sizes.last()) {
             (Some(first), Some(last)) => format!(
-                " · {} sizes, {} to {}",
-                h.sizes.len(),
+                " · {}, {} to {}",
+                count_of(h.sizes.len() as u64, "size", "sizes"),
                 format_date(first.at),
                 format_date(last.at)
             ),
@@ -861,6 +862,13 @@ mod tests {
         press(&mut pane, KeyCode::PageUp);
         press(&mut pane, KeyCode::PageUp);
         assert_eq!(pane.scroll, 0);
+    }
+
+    #[test]
+    fn money_reads_at_a_glance() {
+        assert_eq!(money(12556.726), "12,556.73");
+        assert_eq!(money(0.0), "0.00");
+        assert_eq!(money(-3.5), "-3.50");
     }
 
     #[test]
