@@ -10,6 +10,8 @@
 //! - the **auditor** runs the list audit (seconds on a large list) off the reader, so
 //!   pages keep coming; it reports progress, and a newer audit request cancels the one
 //!   in flight through the audit's cancel flag;
+//! - the **reviewer** computes the scheduled review (which runs an audit too) for the
+//!   Review pane, on a reader of its own;
 //! - the **watcher** polls `PRAGMA data_version` every second and says when another
 //!   connection committed, so several TUIs and CLI runs on one workspace stay in step.
 
@@ -692,5 +694,35 @@ mod tests {
         };
         assert_eq!(done, &edit);
         assert_eq!(summary, &format!("suppress 1 contact (log entry {log})"));
+    }
+
+    #[test]
+    fn recording_a_review_stores_the_note_and_logs_it() {
+        let (_dir, ws) = fixture();
+        let (requests, rx) = crossbeam_channel::unbounded();
+        let request = WriteRequest::RecordReview {
+            id: 9,
+            note: "all fine".into(),
+        };
+        requests
+            .send((request, Arc::new(AtomicBool::new(false))))
+            .unwrap();
+        drop(requests);
+        let check = Workspace::open(ws.path(), &Default::default()).unwrap();
+        let (tx, out) = crossbeam_channel::unbounded();
+        let (watcher, _events) =
+            crate::maintenance::watch::Watcher::start(Vec::new(), Duration::from_millis(100))
+                .unwrap();
+        writer_loop(ws, &rx, &tx, &AtomicU64::new(0), &watcher.handle());
+        let events: Vec<Action> = out.try_iter().collect();
+        assert_eq!(
+            events,
+            vec![Action::Job(JobEvent::Finished {
+                id: 9,
+                outcome: Ok("Review #1 recorded".into()),
+            })]
+        );
+        let last = crate::maintenance::review::last_review(check.conn()).unwrap();
+        assert_eq!(last.map(|r| r.note), Some("all fine".into()));
     }
 }
