@@ -118,6 +118,10 @@ pub enum ReadRequest {
     },
     /// How many contacts a bulk merge of shared mailboxes would merge.
     ExactEmailGroups,
+    /// The scheduled review as of now (runs an audit; on the reviewer worker).
+    Review {
+        generation: u64,
+    },
 }
 
 impl ReadRequest {
@@ -137,6 +141,7 @@ impl ReadRequest {
             ReadRequest::DuplicateQueue => "duplicate-queue",
             ReadRequest::DuplicateRecords { .. } => "duplicate-records",
             ReadRequest::ExactEmailGroups => "exact-email-groups",
+            ReadRequest::Review { .. } => "review",
         }
     }
 
@@ -209,6 +214,10 @@ pub enum ReadReply {
         groups: usize,
         contacts: usize,
     },
+    Review {
+        generation: u64,
+        review: Box<crate::maintenance::review::Review>,
+    },
     Failed {
         what: &'static str,
         message: String,
@@ -243,6 +252,8 @@ pub enum WriteRequest {
     },
     /// Save a watched folder and start watching it.
     AddWatch { id: JobId, path: PathBuf },
+    /// Record the review as of now with a note (logged).
+    RecordReview { id: JobId, note: String },
 }
 
 impl WriteRequest {
@@ -257,7 +268,8 @@ impl WriteRequest {
             | WriteRequest::DedupeScan { id }
             | WriteRequest::MergeExactEmail { id }
             | WriteRequest::WatchImport { id, .. }
-            | WriteRequest::AddWatch { id, .. } => *id,
+            | WriteRequest::AddWatch { id, .. }
+            | WriteRequest::RecordReview { id, .. } => *id,
         }
     }
 
@@ -271,7 +283,8 @@ impl WriteRequest {
             | WriteRequest::DedupeScan { id }
             | WriteRequest::MergeExactEmail { id }
             | WriteRequest::WatchImport { id, .. }
-            | WriteRequest::AddWatch { id, .. } => id,
+            | WriteRequest::AddWatch { id, .. }
+            | WriteRequest::RecordReview { id, .. } => id,
         }
     }
 
@@ -303,6 +316,7 @@ impl WriteRequest {
             WriteRequest::Dedupe { .. } => "review".to_string(),
             WriteRequest::DedupeScan { .. } => "duplicate scan".to_string(),
             WriteRequest::MergeExactEmail { .. } => "bulk merge".to_string(),
+            WriteRequest::RecordReview { .. } => "record review".to_string(),
         }
     }
 }

@@ -10,6 +10,8 @@
 //! - the **auditor** runs the list audit (seconds on a large list) off the reader, so
 //!   pages keep coming; it reports progress, and a newer audit request cancels the one
 //!   in flight through the audit's cancel flag;
+//! - the **reviewer** computes the scheduled review (which runs an audit too) for the
+//!   Review pane, on a reader of its own;
 //! - the **watcher** polls `PRAGMA data_version` every second and says when another
 //!   connection committed, so several TUIs and CLI runs on one workspace stay in step.
 
@@ -41,6 +43,9 @@ pub struct Jobs {
     /// The Segments pane's reads go to a reader of their own, so loading the image and
     /// counting while typing never wait behind contact pages, nor hold them up.
     segment_reads: Sender<ReadRequest>,
+    /// The Review pane's review runs an audit: on a reader of its own, so it never holds
+    /// up pages.
+    review_reads: Sender<ReadRequest>,
     interrupt: InterruptHandle,
     writes: Sender<(WriteRequest, Arc<AtomicBool>)>,
     cancels: HashMap<JobId, Arc<AtomicBool>>,
@@ -58,6 +63,7 @@ impl Jobs {
         let writer = ctx.open()?;
         let watcher = ctx.open()?;
         let auditor = ctx.open()?;
+        let reviewer = ctx.open()?;
         let interrupt = reader.conn().get_interrupt_handle();
         let own_writes = Arc::new(AtomicU64::new(0));
 
@@ -68,6 +74,10 @@ impl Jobs {
         let (segment_reads, segment_rx) = crossbeam_channel::unbounded();
         let segment_out = out.clone();
         std::thread::spawn(move || reader_loop(&segment_reader, &segment_rx, &segment_out));
+
+        let (review_reads, review_rx) = crossbeam_channel::unbounded();
+        let review_out = out.clone();
+        std::thread::spawn(move || reader_loop(&reviewer, &review_rx, &review_out));
 
         let (writes, write_rx) = crossbeam_channel::unbounded();
         let writer_out = out.clone();
@@ -86,6 +96,7 @@ impl Jobs {
         Ok(Jobs {
             reads,
             segment_reads,
+            review_reads,
             interrupt,
             writes,
             cancels: HashMap::new(),
@@ -100,6 +111,10 @@ impl Jobs {
         if matches!(request, ReadRequest::Segments(_)) {
             // A send only fails when the thread is gone, i.e. while shutting down.
             let _ = self.segment_reads.send(request);
+            return;
+        }
+        if matches!(request, ReadRequest::Review { .. }) {
+            let _ = self.review_reads.send(request);
             return;
         }
         if let ReadRequest::Audit { generation } = request {
@@ -318,6 +333,19 @@ impl Reader {
             ReadRequest::DuplicateQueue
             | ReadRequest::DuplicateRecords { .. }
             | ReadRequest::ExactEmailGroups => super::dedupe_jobs::read(conn, request)?,
+            ReadRequest::Review { generation } => {
+                match crate::maintenance::review::review(conn, self.segments.clock().now_ts()) {
+                    Ok(review) => ReadReply::Review {
+                        generation: *generation,
+                        review: Box::new(review),
+                    },
+                    Err(crate::maintenance::MaintenanceError::Sqlite(e)) => return Err(e),
+                    Err(e) => ReadReply::Failed {
+                        what: request.key(),
+                        message: e.to_string(),
+                    },
+                }
+            }
         };
         reply(answer);
         Ok(())
@@ -369,6 +397,7 @@ fn writer_loop(
                 super::maintenance::import(&mut ws, id, folder, path, &cancel, out)
             }
             WriteRequest::AddWatch { path, .. } => super::maintenance::add(&mut ws, path, watcher),
+            WriteRequest::RecordReview { note, .. } => record_review(&mut ws, note),
         };
         if outcome.is_ok() {
             own_writes.fetch_add(1, Ordering::SeqCst);
@@ -378,6 +407,16 @@ fn writer_loop(
             return;
         }
     }
+}
+
+/// Records the review as of now (a fresh one, so the snapshot is what the list is now).
+fn record_review(ws: &mut Workspace, note: &str) -> Result<String, String> {
+    use crate::maintenance::review;
+    let now = ws.clock().now_ts();
+    let recorded = review::review(ws.conn(), now).and_then(|r| review::record(ws, &r, note));
+    recorded
+        .map(|id| format!("Review #{id} recorded"))
+        .map_err(|e| format!("record review: {e}"))
 }
 
 /// The reply to a finished audit.
@@ -655,5 +694,35 @@ mod tests {
         };
         assert_eq!(done, &edit);
         assert_eq!(summary, &format!("suppress 1 contact (log entry {log})"));
+    }
+
+    #[test]
+    fn recording_a_review_stores_the_note_and_logs_it() {
+        let (_dir, ws) = fixture();
+        let (requests, rx) = crossbeam_channel::unbounded();
+        let request = WriteRequest::RecordReview {
+            id: 9,
+            note: "all fine".into(),
+        };
+        requests
+            .send((request, Arc::new(AtomicBool::new(false))))
+            .unwrap();
+        drop(requests);
+        let check = Workspace::open(ws.path(), &Default::default()).unwrap();
+        let (tx, out) = crossbeam_channel::unbounded();
+        let (watcher, _events) =
+            crate::maintenance::watch::Watcher::start(Vec::new(), Duration::from_millis(100))
+                .unwrap();
+        writer_loop(ws, &rx, &tx, &AtomicU64::new(0), &watcher.handle());
+        let events: Vec<Action> = out.try_iter().collect();
+        assert_eq!(
+            events,
+            vec![Action::Job(JobEvent::Finished {
+                id: 9,
+                outcome: Ok("Review #1 recorded".into()),
+            })]
+        );
+        let last = crate::maintenance::review::last_review(check.conn()).unwrap();
+        assert_eq!(last.map(|r| r.note), Some("all fine".into()));
     }
 }

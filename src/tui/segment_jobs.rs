@@ -169,6 +169,11 @@ impl SegmentCache {
         SegmentCache { clock, image: None }
     }
 
+    /// The workspace clock the reader answers with.
+    pub fn clock(&self) -> Clock {
+        self.clock
+    }
+
     /// The image, loaded on first use and reloaded when the workspace has changed since.
     fn image(&mut self, conn: &Connection) -> Result<&Image, SegmentError> {
         let current = match &self.image {

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod contacts;
 pub mod duplicates;
 pub mod log;
+pub mod review;
 pub mod segments;
 
 use super::action::{Action, Effect};
@@ -61,5 +62,6 @@ pub fn all() -> Vec<Box<dyn Pane>> {
         Box::new(duplicates::DuplicatesPane::default()),
         Box::new(segments::SegmentsPane::default()),
         Box::new(log::LogPane::default()),
+        Box::new(review::ReviewPane::default()),
     ]
 }

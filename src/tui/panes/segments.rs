@@ -570,7 +570,7 @@ impl SegmentsPane {
 
 /// Member counts as bars scaled between their lowest and highest; empty for fewer than
 /// two counts, which are no trend.
-fn sparkline(trend: &[i64]) -> String {
+pub(crate) fn sparkline(trend: &[i64]) -> String {
     if trend.len() < 2 {
         return String::new();
     }
