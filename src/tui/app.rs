@@ -229,7 +229,7 @@ impl App {
                 if let Some(action) = pane.handle_key(key) {
                     return Some(action);
                 }
-                if pane.captures_text() {
+                if !global_keys_apply(pane.as_ref()) {
                     return None;
                 }
                 if let (KeyCode::Char(c @ '1'..='9'), Some(k)) = (key.code, Key::of(key)) {
@@ -561,10 +561,10 @@ impl App {
                     .get(self.focused)
                     .map(|p| p.bindings())
                     .unwrap_or_default();
-                if !self
+                if self
                     .panes
                     .get(self.focused)
-                    .is_some_and(|p| p.captures_text())
+                    .is_none_or(|p| global_keys_apply(p.as_ref()))
                 {
                     tables.push(keymap::GLOBAL);
                 }
@@ -602,6 +602,12 @@ impl App {
     }
 }
 
+/// Whether the global keys (`q`, pane switching, `:`) work in `pane` now: not while a text
+/// field has focus or a question waits for its answer.
+fn global_keys_apply(pane: &dyn Pane) -> bool {
+    !pane.captures_text() && !pane.asking()
+}
+
 /// One titled block of the help overlay.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HelpSection {
@@ -637,6 +643,25 @@ mod tests {
         for c in text.chars() {
             key(app, KeyCode::Char(c));
         }
+    }
+
+    #[test]
+    fn a_pane_asking_a_question_takes_q_and_pane_keys_until_answered() {
+        let mut a = app();
+        let dupes = a.panes.iter().position(|p| p.title() == "Duplicates");
+        a.update(Action::GoPane(dupes.unwrap()));
+        key(&mut a, KeyCode::Char('B'));
+        a.update(Action::Read(ReadReply::ExactEmailGroups {
+            groups: 2,
+            contacts: 5,
+        }));
+        assert!(a.panes[a.focused].asking());
+        assert!(key(&mut a, KeyCode::Char('q')).is_empty());
+        key(&mut a, KeyCode::Char('1'));
+        assert_eq!(a.focused, dupes.unwrap(), "the question stays on screen");
+        key(&mut a, KeyCode::Char('n'));
+        assert!(!a.panes[a.focused].asking());
+        assert_eq!(key(&mut a, KeyCode::Char('q')), vec![Effect::Quit]);
     }
 
     #[test]

@@ -564,6 +564,10 @@ impl Pane for AuditPane {
     /// The forget question takes every key: nothing else (not even `q`) may act while it
     /// is open.
     fn captures_text(&self) -> bool {
+        false
+    }
+
+    fn asking(&self) -> bool {
         self.view.confirm.is_some()
     }
 
@@ -737,7 +741,7 @@ mod tests {
         // Other keys do nothing while the question is open.
         let j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
         assert_eq!(pane.handle_key(&j), None);
-        assert!(pane.captures_text(), "global keys like q are not looked up");
+        assert!(pane.asking(), "global keys like q are not looked up");
         press(&mut pane, &mut ws, KeyCode::Char('n'));
         assert!(pane.view.confirm.is_none());
         assert_eq!(count(&pane, Kind::RoleAccount), 1);

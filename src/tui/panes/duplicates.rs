@@ -795,6 +795,10 @@ impl Pane for DuplicatesPane {
         false
     }
 
+    fn asking(&self) -> bool {
+        matches!(self.mode, Mode::Confirm { .. })
+    }
+
     fn handle_key(&self, key: &KeyEvent) -> Option<Action> {
         keymap::lookup(&self.bindings(), key).map(Action::Command)
     }

@@ -671,6 +671,10 @@ impl Pane for LogPane {
         self.input.is_some()
     }
 
+    fn asking(&self) -> bool {
+        self.confirm.is_some()
+    }
+
     fn handle_key(&self, key: &KeyEvent) -> Option<Action> {
         match keymap::lookup(&self.bindings(), key) {
             Some(command) => Some(Action::Command(command)),

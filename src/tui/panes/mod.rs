@@ -32,6 +32,12 @@ pub trait Pane {
     /// (like `q`) are not looked up.
     fn captures_text(&self) -> bool;
 
+    /// Whether the pane is asking a question (y/n): until it is answered, the pane takes
+    /// every key and global keys (like `q` or a pane switch) do nothing.
+    fn asking(&self) -> bool {
+        false
+    }
+
     /// The action `key` means for this pane, `None` when the pane has no use for it.
     fn handle_key(&self, key: &KeyEvent) -> Option<Action>;
 

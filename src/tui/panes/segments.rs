@@ -892,6 +892,10 @@ impl Pane for SegmentsPane {
         )
     }
 
+    fn asking(&self) -> bool {
+        matches!(self.mode, Mode::ConfirmDelete(_))
+    }
+
     fn handle_key(&self, key: &KeyEvent) -> Option<Action> {
         match keymap::lookup(&self.bindings(), key) {
             Some(command) => Some(Action::Command(command)),
