@@ -417,6 +417,21 @@ impl Parser {
             }
             _ => {
                 let suggestion = closest(&word, FIELD_OPERATORS.iter().copied().chain(["within"]));
+                // A half-typed behaviour ("not purch") reads as a field with no operator:
+                // say which behaviour it looks like instead of asking for an operator.
+                let verb = (suggestion.is_none() && !field.quoted)
+                    .then(|| closest(&field.name, Action::VERBS))
+                    .flatten();
+                if let Some(verb) = verb {
+                    return Err(RuleError::new(
+                        field.span.start,
+                        format!(
+                            "\"{}\" is not a behaviour and no operator follows it",
+                            field.name
+                        ),
+                    )
+                    .suggest(Some(verb)));
+                }
                 return Err(self
                     .expected("an operator (= != < <= > >=, in, contains, starts_with, ends_with, is empty, before, after, within)")
                     .suggest(suggestion));

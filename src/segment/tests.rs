@@ -97,6 +97,13 @@ fn errors_say_where_and_what_was_expected() {
         e.render("rule", text)
     );
 
+    let text = "country = DE and not purch";
+    let e = parse(text).unwrap_err();
+    assert_eq!(
+        e.render("rule", text),
+        "rule:1:22: \"purch\" is not a behaviour and no operator follows it — did you mean \"purchased\"?"
+    );
+
     let text = "job_title contain \"x\"";
     assert_eq!(
         parse(text).unwrap_err().suggestion.as_deref(),
