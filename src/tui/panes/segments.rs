@@ -94,7 +94,7 @@ const EDITOR_KEYS: &[Binding] = &[
     bind(
         &[Key::code(KeyCode::Esc)],
         Command::Back,
-        "leave the editor (unsaved changes are dropped)",
+        "leave the editor (asks again over unsaved changes)",
         Some("leave"),
     ),
 ];
@@ -187,6 +187,10 @@ struct Edit {
     name: Option<String>,
     /// The name the save prompt offers (a template's).
     suggested: String,
+    /// The rule as the editor opened with it, to tell whether leaving loses anything.
+    original: String,
+    /// `Esc` was pressed once over unsaved changes: the next one drops them.
+    leaving: bool,
 }
 
 /// State of the Segments pane.
@@ -273,6 +277,8 @@ impl SegmentsPane {
             editor: RuleEditor::new(text),
             name,
             suggested: suggested.to_string(),
+            original: text.to_string(),
+            leaving: false,
         });
         self.mode = Mode::Editing;
         self.message = None;
@@ -403,7 +409,7 @@ impl SegmentsPane {
     fn editor_action(&mut self, action: &Action) -> Vec<Effect> {
         match action {
             Action::Command(Command::Save) => self.save(),
-            Action::Command(Command::Back) => self.close_editor(),
+            Action::Command(Command::Back) => self.leave_editor(),
             Action::Command(Command::Complete) => {
                 let completion = self
                     .edit
@@ -422,8 +428,29 @@ impl SegmentsPane {
         }
     }
 
+    /// `Esc` in the editor: leaves at once when nothing changed, else warns first and
+    /// leaves (dropping the changes) on a second `Esc`.
+    fn leave_editor(&mut self) -> Vec<Effect> {
+        let Some(edit) = self.edit.as_mut() else {
+            return self.close_editor();
+        };
+        if edit.leaving || edit.editor.text() == edit.original {
+            return self.close_editor();
+        }
+        edit.leaving = true;
+        self.message = Some((
+            Role::Warn,
+            "Unsaved changes: Esc again drops them, Ctrl-s saves".to_string(),
+        ));
+        Vec::new()
+    }
+
     fn type_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let changed = self.edit.as_mut().is_some_and(|e| e.editor.handle(key));
+        let changed = self.edit.as_mut().is_some_and(|e| {
+            let changed = e.editor.handle(key);
+            e.leaving &= !changed;
+            changed
+        });
         if changed {
             self.message = None;
             self.request_count()
@@ -1065,6 +1092,31 @@ mod tests {
         // Keys that change nothing send nothing.
         let left = KeyEvent::new(KeyCode::Left, KeyModifiers::NONE);
         assert!(pane.update(&Action::Text(left)).is_empty());
+    }
+
+    #[test]
+    fn esc_over_unsaved_changes_warns_first_and_a_second_esc_drops_them() {
+        let mut pane = editing();
+        command(&mut pane, Command::Back);
+        assert!(
+            matches!(pane.mode, Mode::List),
+            "nothing typed: leaves at once"
+        );
+        let mut pane = editing();
+        text(&mut pane, "tag vip");
+        command(&mut pane, Command::Back);
+        assert!(matches!(pane.mode, Mode::Editing));
+        assert!(pane
+            .message
+            .as_ref()
+            .is_some_and(|(_, m)| m.contains("Unsaved")));
+        // Typing again re-arms the warning.
+        text(&mut pane, "s");
+        command(&mut pane, Command::Back);
+        assert!(matches!(pane.mode, Mode::Editing));
+        command(&mut pane, Command::Back);
+        assert!(matches!(pane.mode, Mode::List));
+        assert!(pane.edit.is_none());
     }
 
     #[test]
