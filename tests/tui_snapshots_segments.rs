@@ -47,7 +47,9 @@ fn segment_editor_points_at_errors_and_completes() {
         "{screen}"
     );
     assert!(screen.contains("country"), "{screen}");
+    // Leaving over unsaved changes takes a second Esc.
     s.key(KeyCode::Esc)
+        .key(KeyCode::Esc)
         .key(KeyCode::Char('n'))
         .key(KeyCode::Enter);
     s.keys("status = subscribed and cou").key(KeyCode::Tab);
