@@ -5,6 +5,9 @@ use listwarden::cli;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Keep an email-marketing contact list healthy: audit, clean, deduplicate, segment, maintain.
 #[derive(Parser)]
 #[command(name = "listwarden", version, about)]

@@ -7,9 +7,12 @@
 //! contact's status (the restrictive state wins); the contact's last open/click dates follow
 //! the newest event.
 
-use super::row::Plan;
-use super::{ImportError, Rejection, RowStream, Summary, WriteContext};
+use super::row::{EventRow, Plan};
+use super::{survivor, ImportError, Rejection, RowStream, Summary, WriteContext};
+use crate::workspace::indexes::set_aside;
 use rusqlite::{params, OptionalExtension};
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 pub(super) fn write(
     ctx: &WriteContext<'_>,
@@ -17,6 +20,19 @@ pub(super) fn write(
     stream: RowStream<'_>,
     summary: &mut Summary,
 ) -> Result<(), ImportError> {
+    let last_id_before: i64 =
+        ctx.tx
+            .query_row("SELECT coalesce(max(id), 0) FROM events", [], |r| r.get(0))?;
+    // A file about as large as the events table (or larger) loads faster with the other
+    // event indexes rebuilt once at the end. The identity index stays: it is what refuses
+    // an event already stored, and removing repeats afterwards costs more than it saves.
+    let bulk = stream.lines_estimate.saturating_mul(4) >= last_id_before as u64;
+    let aside = if bulk {
+        Some(set_aside(ctx.tx, &["events"], &["events_identity"])?)
+    } else {
+        None
+    };
+    let mut contacts = ContactCache::default();
     let prepare = |row_number: u64, record: &csv::ByteRecord| {
         plan.event(row_number, record)
             .map_err(|rejection| rejection.keeping(record))
@@ -30,7 +46,7 @@ pub(super) fn write(
                 return Ok(());
             }
         };
-        let Some(contact_id) = find_contact(ctx, event.email_norm.as_deref(), event.external_id.as_deref())? else {
+        let Some(contact_id) = contacts.find(ctx, &event)? else {
             let rejection = Rejection::new(
                 row_number,
                 None,
@@ -69,8 +85,47 @@ pub(super) fn write(
         }
         Ok(())
     })?;
-    apply_to_contacts(ctx)?;
+    if let Some(aside) = aside {
+        aside.rebuild(ctx.tx)?;
+    }
+    apply_to_contacts(ctx, last_id_before)?;
     Ok(())
+}
+
+/// The live contact each event names, looked up once per contact rather than per event
+/// (an export has many events per person). Bounded so a huge file cannot grow it forever.
+#[derive(Default)]
+struct ContactCache {
+    /// By email, by id (U+001F `id`) or by both (`email` U+001F `id`), as the event names it.
+    found: HashMap<String, Option<i64>>,
+}
+
+impl ContactCache {
+    const MAX_ENTRIES: usize = 1 << 20;
+
+    fn find(&mut self, ctx: &WriteContext<'_>, event: &EventRow) -> rusqlite::Result<Option<i64>> {
+        let key: Cow<str> = match (&event.email_norm, &event.external_id) {
+            (Some(email), None) => Cow::Borrowed(email),
+            (email, Some(id)) => Cow::Owned(format!(
+                "{}\u{1f}{id}",
+                email.as_deref().unwrap_or_default()
+            )),
+            (None, None) => return Ok(None),
+        };
+        if let Some(&id) = self.found.get(key.as_ref()) {
+            return Ok(id);
+        }
+        let id = find_contact(
+            ctx,
+            event.email_norm.as_deref(),
+            event.external_id.as_deref(),
+        )?;
+        if self.found.len() >= Self::MAX_ENTRIES {
+            self.found.clear();
+        }
+        self.found.insert(key.into_owned(), id);
+        Ok(id)
+    }
 }
 
 /// Finds the live contact an event names.
@@ -96,22 +151,12 @@ fn find_contact(
             .optional()?,
         (None, None) => None,
     };
-    let Some(mut id) = id else { return Ok(None) };
-    let mut up = ctx
-        .tx
-        .prepare_cached("SELECT merged_into FROM contacts WHERE id = ?1")?;
-    for _ in 0..64 {
-        match up.query_row([id], |r| r.get::<_, Option<i64>>(0))? {
-            Some(next) => id = next,
-            None => break,
-        }
-    }
-    Ok(Some(id))
+    id.map(|id| survivor(ctx.tx, id)).transpose()
 }
 
-/// Brings contacts in line with the events this import added: status from unsubscribes and
+/// Brings contacts in line with the events this import added (those above `last_id_before`): status from unsubscribes and
 /// complaints (each change recorded), last open/click dates from the newest events.
-fn apply_to_contacts(ctx: &WriteContext<'_>) -> rusqlite::Result<()> {
+fn apply_to_contacts(ctx: &WriteContext<'_>, last_id_before: i64) -> rusqlite::Result<()> {
     for (event, status, stronger_than) in [
         ("unsubscribe", "unsubscribed", "('subscribed', 'pending')"),
         (
@@ -125,17 +170,17 @@ fn apply_to_contacts(ctx: &WriteContext<'_>) -> rusqlite::Result<()> {
                 "INSERT INTO field_changes (log_id, contact_id, field, old_value, new_value)
                  SELECT ?1, c.id, 'status', c.status, ?2 FROM contacts c
                  WHERE c.status IN {stronger_than}
-                   AND c.id IN (SELECT contact_id FROM events WHERE import_id = ?3 AND type = ?4)"
+                   AND c.id IN (SELECT contact_id FROM events WHERE id > ?3 AND type = ?4)"
             ),
-            params![ctx.log_id, status, ctx.import_id, event],
+            params![ctx.log_id, status, last_id_before, event],
         )?;
         ctx.tx.execute(
             &format!(
                 "UPDATE contacts SET status = ?1, status_source = 'events', updated_at = ?2
                  WHERE status IN {stronger_than}
-                   AND id IN (SELECT contact_id FROM events WHERE import_id = ?3 AND type = ?4)"
+                   AND id IN (SELECT contact_id FROM events WHERE id > ?3 AND type = ?4)"
             ),
-            params![status, ctx.now, ctx.import_id, event],
+            params![status, ctx.now, last_id_before, event],
         )?;
     }
     for (event, column) in [("open", "last_open_at"), ("click", "last_click_at")] {
@@ -143,11 +188,11 @@ fn apply_to_contacts(ctx: &WriteContext<'_>) -> rusqlite::Result<()> {
             &format!(
                 "UPDATE contacts SET {column} = latest.at
                  FROM (SELECT contact_id, max(occurred_at) AS at FROM events
-                       WHERE import_id = ?1 AND type = ?2 GROUP BY contact_id) AS latest
+                       WHERE id > ?1 AND type = ?2 GROUP BY contact_id) AS latest
                  WHERE contacts.id = latest.contact_id
                    AND (contacts.{column} IS NULL OR contacts.{column} < latest.at)"
             ),
-            params![ctx.import_id, event],
+            params![last_id_before, event],
         )?;
     }
     Ok(())

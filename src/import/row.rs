@@ -8,6 +8,7 @@ use super::presets::{flag_is_set, Column, Field, Preset};
 use super::{decode_field, ImportError, Kind, Rejection, MAX_FIELD_BYTES};
 use crate::text::{self, status::Status};
 use rusqlite::types::Value;
+use std::borrow::Cow;
 use std::path::Path;
 
 /// The preset's reading of a header row.
@@ -30,8 +31,8 @@ pub struct ContactRow {
     pub tags: Vec<String>,
     /// (header index, value) of columns kept as custom fields.
     pub custom: Vec<(usize, String)>,
-    /// The row's values exactly as read.
-    pub raw: Vec<String>,
+    /// The row's values exactly as read, as a JSON array (what `source_records` keeps).
+    pub raw_json: String,
 }
 
 /// An events row, normalised.
@@ -175,7 +176,11 @@ impl Plan {
     }
 
     /// Decodes the raw values of a record, rejecting ragged rows and oversized cells.
-    pub fn raw_values(&self, row: u64, record: &csv::ByteRecord) -> Result<Vec<String>, Rejection> {
+    pub fn raw_values<'r>(
+        &self,
+        row: u64,
+        record: &'r csv::ByteRecord,
+    ) -> Result<Vec<Cow<'r, str>>, Rejection> {
         if record.len() != self.headers.len() {
             return Err(Rejection::new(
                 row,
@@ -202,7 +207,7 @@ impl Plan {
                         ),
                     ));
                 }
-                Ok(decode_field(bytes).into_owned())
+                Ok(decode_field(bytes))
             })
             .collect()
     }
@@ -265,7 +270,7 @@ impl Plan {
         }
         out.status = status;
         out.tags.retain(|t| !t.is_empty());
-        out.raw = raw;
+        out.raw_json = serde_json::to_string(&raw).unwrap_or_default();
         if out.external_id.is_none()
             && out.email.is_none()
             && !out

@@ -25,6 +25,9 @@ pub struct SourceInfo {
     pub encoding: &'static str,
     pub delimiter: u8,
     pub bytes_total: u64,
+    /// About how many lines the file has, from the line length of its first bytes: enough
+    /// to tell a bulk load from a small update before reading it.
+    pub lines_estimate: u64,
 }
 
 /// Reads the whole file once to fingerprint it and sniffs its format.
@@ -79,6 +82,7 @@ pub fn inspect(path: &Path) -> Result<SourceInfo, ImportError> {
         encoding,
         delimiter: sniff_delimiter(&text),
         bytes_total: total,
+        lines_estimate: estimate_lines(&head, total),
     })
 }
 
@@ -117,6 +121,16 @@ pub fn decode_field(bytes: &[u8]) -> Cow<'_, str> {
     match std::str::from_utf8(bytes) {
         Ok(s) => Cow::Borrowed(s),
         Err(_) => WINDOWS_1252.decode_without_bom_handling(bytes).0,
+    }
+}
+
+/// Lines in a file of `total` bytes that starts with `head`, assuming the rest has lines of
+/// the same average length.
+fn estimate_lines(head: &[u8], total: u64) -> u64 {
+    let newlines = head.iter().filter(|&&b| b == b'\n').count().max(1) as u64;
+    match head.len() as u64 {
+        0 => 0,
+        sampled => total.saturating_mul(newlines) / sampled,
     }
 }
 
@@ -205,6 +219,14 @@ mod tests {
     fn a_delimiter_inside_quotes_does_not_count() {
         let text = "name;title\n\"Smith, John\";\"VP, Sales\"\n";
         assert_eq!(sniff_delimiter(text), b';');
+    }
+
+    #[test]
+    fn line_count_is_estimated_from_the_first_lines() {
+        let head = b"email\na@b.io\nc@d.io\n";
+        assert_eq!(estimate_lines(head, head.len() as u64), 3);
+        assert_eq!(estimate_lines(head, 1000 * head.len() as u64), 3000);
+        assert_eq!(estimate_lines(b"", 0), 0);
     }
 
     #[test]

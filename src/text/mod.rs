@@ -35,6 +35,9 @@ fn is_edge_junk(c: char) -> bool {
 /// NFC first so "Müller" typed with a combining diaeresis and with a precomposed "ü" are
 /// stored identically; idempotent (`clean(clean(s)) == clean(s)`).
 pub fn clean(s: &str) -> String {
+    if is_plain_ascii(s) {
+        return s.to_owned();
+    }
     let nfc: Cow<str> = if is_nfc_quick(s.chars()) == IsNormalized::Yes {
         Cow::Borrowed(s)
     } else {
@@ -55,6 +58,17 @@ pub fn clean(s: &str) -> String {
         }
     }
     out
+}
+
+/// Printable ASCII with single spaces between words and none at the edges: what most
+/// cells of an export are, and already clean (the import calls [`clean`] on every cell, so
+/// this skips the character-by-character rebuild for them).
+fn is_plain_ascii(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    bytes.first() != Some(&b' ')
+        && bytes.last() != Some(&b' ')
+        && bytes.iter().all(|b| (b' '..=b'~').contains(b))
+        && !s.contains("  ")
 }
 
 /// Bidirectional formatting characters reorder what a terminal shows ("Trojan Source"),

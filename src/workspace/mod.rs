@@ -7,6 +7,7 @@
 //! another process holds the write lock — so several TUIs, a watcher and cron jobs can share
 //! one file without "database is locked" reaching a user.
 
+pub mod indexes;
 mod log;
 mod migrate;
 mod open;
@@ -135,6 +136,21 @@ impl Workspace {
         let value = body(&tx)?;
         tx.commit()?;
         Ok(value)
+    }
+
+    /// [`Workspace::write`] with the connection set up for a bulk write (see
+    /// [`open::BULK`]) and set back afterwards, whatever the outcome.
+    pub fn write_bulk<T, E>(
+        &mut self,
+        body: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<WorkspaceError> + From<rusqlite::Error>,
+    {
+        self.conn.execute_batch(open::BULK)?;
+        let result = self.write(body);
+        self.conn.execute_batch(open::EVERYDAY)?;
+        result
     }
 
     /// SQLite's `data_version`: changes whenever another connection commits, so a TUI can

@@ -43,14 +43,24 @@ pub(super) fn connect(path: &Path, options: &OpenOptions) -> Result<Connection, 
     conn.busy_timeout(Duration::from_secs(10))?;
     // journal_mode returns a row, so it is read rather than executed.
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
-    conn.execute_batch(
-        "PRAGMA foreign_keys = ON;
-         PRAGMA synchronous = NORMAL;
-         PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -65536;",
-    )?;
+    conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;")?;
+    conn.execute_batch(EVERYDAY)?;
     Ok(conn)
 }
+
+/// The settings every connection works with: foreign keys checked, small sorts in memory.
+pub(super) const EVERYDAY: &str =
+    "PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF; PRAGMA temp_store = MEMORY;";
+
+/// The settings of a bulk write (an import), for speed where the writer guarantees what the
+/// checks would: foreign keys are not checked row by row (the importer only writes rows
+/// that point at a contact or import it has just written or read in the same transaction),
+/// nor `CHECK`s (statuses and event types come from the importer's own fixed vocabularies;
+/// SQLite evaluates each `IN (...)` list by building a temporary table per row, which was
+/// a third of an event's insert); and sorts (index builds over millions of keys) spill to
+/// temporary files instead of memory.
+pub(super) const BULK: &str =
+    "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON; PRAGMA temp_store = FILE;";
 
 #[cfg(unix)]
 fn create_private(path: &Path, group_shared: bool) -> std::io::Result<()> {
