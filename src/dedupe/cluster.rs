@@ -107,6 +107,25 @@ mod tests {
     }
 
     #[test]
+    fn a_sparse_copy_joins_its_group_through_the_full_record() {
+        let t = Table::new();
+        // 0 is the full record; 1 has only a name and a city, 2 only an email and a birth
+        // date: 1 and 2 share little, but nothing says they are two people.
+        let likely = [(0, 1, 20.0), (0, 2, 18.0)];
+        let known = HashMap::from([((0, 1), 20.0), ((0, 2), 18.0), ((1, 2), 2.0)]);
+        assert_eq!(
+            clusters(&t, &likely, &known, &HashSet::new()),
+            vec![vec![0, 1, 2]]
+        );
+        // Evidence against (different birth dates, say) keeps them apart.
+        let known = HashMap::from([((0, 1), 20.0), ((0, 2), 18.0), ((1, 2), -3.0)]);
+        assert_eq!(
+            clusters(&t, &likely, &known, &HashSet::new()),
+            vec![vec![0, 1]]
+        );
+    }
+
+    #[test]
     fn a_not_duplicate_decision_splits_a_cluster() {
         let t = Table::new();
         let likely = [(0, 1, 20.0), (1, 2, 20.0)];

@@ -182,13 +182,13 @@ fn email(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
     let typo = |p: &str, q: &str, max: usize| damerau_levenshtein(p, q) <= max;
     // Separators in the local part are the most common slip (max.jones@ / maxjones@).
     let (sx, sy) = (squash(lx), squash(ly));
-    if same_digits
-        && ((dx == dy
-            && sx.len().min(sy.len()) >= 5
-            && typo(&sx, &sy, 2)
-            && jaro_winkler(&sx, &sy) >= 0.9)
-            || (sx == sy && sx.len() >= 3 && typo(dx, dy, 1)))
-    {
+    // Two slips in a long local part, one in a short one ("jdoe" / "jode").
+    let local_typo = match sx.len().min(sy.len()) {
+        n if n >= 5 => typo(&sx, &sy, 2) && jaro_winkler(&sx, &sy) >= 0.9,
+        4 => typo(&sx, &sy, 1),
+        _ => false,
+    };
+    if same_digits && ((dx == dy && local_typo) || (sx == sy && sx.len() >= 3 && typo(dx, dy, 1))) {
         // A typo in the address: m 0.03 (typo rate), u ~1e-4.
         s.add(Field::Email, Level::Fuzzy, 7.0);
     } else if lx == ly && lx.len() >= 6 && (is_free_mail(dx) || is_free_mail(dy)) {
@@ -450,8 +450,8 @@ enum DobLevel {
     /// A few days apart (also across a month end), or the month or the year off by one:
     /// strangers about 1 in 5,000.
     Close,
-    /// Two components agree and the third differs (a mistyped day like 13/31): strangers
-    /// about 1 in 200.
+    /// Two components agree and the third differs (a mistyped day like 13/31), or every
+    /// component is off by a little: strangers about 1 in 200.
     OneOff,
     Differs,
 }
@@ -471,9 +471,13 @@ fn dob_level(p: (i32, u32, u32), q: (i32, u32, u32)) -> DobLevel {
     let close = days <= 3
         || (p.0 == q.0 && p.2 == q.2 && near(p.1.into(), q.1.into(), 1))
         || (p.1 == q.1 && p.2 == q.2 && near(p.0.into(), q.0.into(), 1));
+    // Every component equal or nearly so: two slips in one date (1974-07-22 / 1975-07-23).
+    let nearly = near(p.0.into(), q.0.into(), 1)
+        && near(p.1.into(), q.1.into(), 1)
+        && near(p.2.into(), q.2.into(), 3);
     if close {
         DobLevel::Close
-    } else if same == 2 || days <= 31 {
+    } else if same == 2 || days <= 31 || nearly {
         DobLevel::OneOff
     } else {
         DobLevel::Differs
@@ -707,6 +711,77 @@ mod tests {
         let s = pair(person("Wagner", "Julia"), person("Julia", "Wagner"));
         assert_eq!(level(&s, "first_name"), Some(Level::Swapped));
         assert!(s.score > 0.0);
+    }
+
+    #[test]
+    fn a_surname_typed_into_the_first_name_box_still_agrees() {
+        let a = RawContact {
+            first_name: Some("Werner".into()),
+            city: Some("Barcelona".into()),
+            ..RawContact::default()
+        };
+        let mut b = person("Robert", "Werner");
+        b.city = Some("Barcelona".into());
+        let s = pair(a.clone(), b.clone());
+        assert_eq!(level(&s, "first_name"), Some(Level::Swapped), "{s:?}");
+        assert!(s.reasons.iter().all(|r| r.weight > 0.0), "{s:?}");
+        // Either way round.
+        assert_eq!(pair(b, a).score, s.score);
+    }
+
+    fn email_level(x: &str, y: &str) -> Option<Level> {
+        let mut a = person("Emma", "Bianchi");
+        a.email_norm = Some(x.into());
+        let mut b = a.clone();
+        b.email_norm = Some(y.into());
+        level(&pair(a, b), "email")
+    }
+
+    #[test]
+    fn an_address_with_a_dot_left_out_or_a_digit_mistyped_is_a_typo() {
+        assert_eq!(
+            email_level("max.jones21@gmail.kcom", "maxjones21@gmail.com"),
+            Some(Level::Fuzzy)
+        );
+        assert_eq!(
+            email_level("emma.bianchi53@t-online.de", "emma.bianchip3@t-online.de"),
+            Some(Level::Fuzzy)
+        );
+        assert_eq!(
+            email_level("jdoe@fisher.org", "jode@fisher.org"),
+            Some(Level::Fuzzy)
+        );
+    }
+
+    #[test]
+    fn another_number_at_one_company_domain_is_a_colleague() {
+        assert_eq!(
+            email_level("m.dubois2@solaris.fr", "m.dubois26@solaris.fr"),
+            Some(Level::Colleague)
+        );
+        assert_eq!(
+            email_level("emma.bianchi53@gmail.com", "emma.bianchi58@gmail.com"),
+            Some(Level::Differs)
+        );
+    }
+
+    #[test]
+    fn two_house_numbers_in_one_street_are_two_addresses() {
+        let street = |x: &str, y: &str| {
+            let mut a = person("Lea", "Brown");
+            a.street = Some(x.into());
+            let mut b = a.clone();
+            b.street = Some(y.into());
+            level(&pair(a, b), "street")
+        };
+        assert_eq!(
+            street("Marktplatz 50", "Marktplatz 71"),
+            Some(Level::Differs)
+        );
+        assert_eq!(
+            street("Marktplatz 50", "Markutplatz 50"),
+            Some(Level::Fuzzy)
+        );
     }
 
     #[test]
