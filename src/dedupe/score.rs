@@ -178,6 +178,7 @@ fn email(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
     // still counts as the same number.
     let (nx, ny) = (digits(ex), digits(ey));
     let free = is_free_mail(dx) || is_free_mail(dy);
+    let company_domain = dx == dy && !dx.is_empty() && !free;
     let same_digits = nx == ny || (free && one_dropped(&nx, &ny));
     let typo = |p: &str, q: &str, max: usize| damerau_levenshtein(p, q) <= max;
     // Separators in the local part are the most common slip (max.jones@ / maxjones@).
@@ -191,21 +192,25 @@ fn email(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
     if same_digits && ((dx == dy && local_typo) || (sx == sy && sx.len() >= 3 && typo(dx, dy, 1))) {
         // A typo in the address: m 0.03 (typo rate), u ~1e-4.
         s.add(Field::Email, Level::Fuzzy, 7.0);
-    } else if lx == ly && lx.len() >= 6 && (is_free_mail(dx) || is_free_mail(dy)) {
+    } else if lx == ly && lx.len() >= 6 && free {
         // The same personal local part at another provider: m 0.05, u ~1e-3. Two company
         // domains sharing "first.last" only repeat the name (scored once, as the name).
         s.add(Field::Email, Level::Partial, 4.0);
-    } else if dx == dy && !dx.is_empty() && !is_free_mail(dx) {
-        if same_digits && shares_name_part(table, a, b, lx, ly) {
-            // j.smith@ and john.smith@ at one company: one person's aliases, or two
-            // colleagues sharing a surname; weakly for.
-            s.add(Field::Email, Level::Partial, 1.0);
-        } else {
-            // Two mailboxes at one company domain are two colleagues: m 0.03, u 0.9.
-            s.add(Field::Email, Level::Colleague, -5.0);
-        }
+    } else if company_domain && same_digits && shares_name_part(table, a, b, lx, ly) {
+        // j.smith@ and john.smith@ at one company: one person's aliases, or two
+        // colleagues sharing a surname; weakly for.
+        s.add(Field::Email, Level::Partial, 1.0);
+    } else if company_domain
+        && [a, b]
+            .iter()
+            .any(|&r| table.sym(r, Field::Company) != MISSING)
+    {
+        // Two mailboxes at one company domain are two colleagues: m 0.03, u 0.9.
+        s.add(Field::Email, Level::Colleague, -5.0);
     } else {
-        // People own several addresses: m 0.25, u ~1.
+        // People own several addresses: m 0.25, u ~1. A shared domain that is not known
+        // free mail, on records without any company, is a family's or a small provider's
+        // as often as an employer's, so it says nothing about colleagues.
         s.add(Field::Email, Level::Differs, -2.0);
     }
 }
@@ -453,6 +458,10 @@ enum DobLevel {
     /// Two components agree and the third differs (a mistyped day like 13/31), or every
     /// component is off by a little: strangers about 1 in 200.
     OneOff,
+    /// Within a year of each other otherwise (a date shifted by weeks or months): about a
+    /// thirtieth of strangers, and not rare for one person in messy exports, so it says
+    /// little either way.
+    WithinYear,
     Differs,
 }
 
@@ -479,6 +488,8 @@ fn dob_level(p: (i32, u32, u32), q: (i32, u32, u32)) -> DobLevel {
         DobLevel::Close
     } else if same == 2 || days <= 31 || nearly {
         DobLevel::OneOff
+    } else if days <= 366 {
+        DobLevel::WithinYear
     } else {
         DobLevel::Differs
     }
@@ -508,7 +519,8 @@ fn dob(table: &Table, a: usize, b: usize, s: &mut Scored) {
         1 => s.add(Field::Dob, Level::Swapped, 7.0),
         2 => s.add(Field::Dob, Level::Fuzzy, 6.0),
         3 => s.add(Field::Dob, Level::Partial, 3.0),
-        // Different birth dates: m 0.01 / u 1 — strong evidence against.
+        4 => s.add(Field::Dob, Level::Differs, -1.0),
+        // Birth dates years apart: m 0.01 / u 0.97 — strong evidence against.
         _ => s.add(Field::Dob, Level::Differs, -6.0),
     }
 }
@@ -730,7 +742,12 @@ mod tests {
     }
 
     fn email_level(x: &str, y: &str) -> Option<Level> {
+        email_level_at(None, x, y)
+    }
+
+    fn email_level_at(company: Option<&str>, x: &str, y: &str) -> Option<Level> {
         let mut a = person("Emma", "Bianchi");
+        a.company = company.map(str::to_string);
         a.email_norm = Some(x.into());
         let mut b = a.clone();
         b.email_norm = Some(y.into());
@@ -756,8 +773,17 @@ mod tests {
     #[test]
     fn another_number_at_one_company_domain_is_a_colleague() {
         assert_eq!(
-            email_level("m.dubois2@solaris.fr", "m.dubois26@solaris.fr"),
+            email_level_at(
+                Some("Solaris SARL"),
+                "m.dubois2@solaris.fr",
+                "m.dubois26@solaris.fr"
+            ),
             Some(Level::Colleague)
+        );
+        // Without any company the shared domain may be a family's: just two addresses.
+        assert_eq!(
+            email_level("hannah@ellis.net", "h.ellis.1985@ellis.net"),
+            Some(Level::Differs)
         );
         assert_eq!(
             email_level("emma.bianchi53@gmail.com", "emma.bianchi58@gmail.com"),
@@ -867,6 +893,21 @@ mod tests {
         assert_eq!(level(&s, "date_of_birth"), Some(Level::Partial));
         let far = dob_pair("1980-04-02", "1986-04-22");
         assert_eq!(level(&far, "date_of_birth"), Some(Level::Differs));
+    }
+
+    #[test]
+    fn a_birth_date_months_off_counts_far_less_against_than_one_years_off() {
+        let weight = |s: &Scored| {
+            s.reasons
+                .iter()
+                .find(|r| r.field == Field::Dob)
+                .map(|r| r.weight)
+        };
+        let months = dob_pair("1980-04-02", "1980-09-20");
+        let years = dob_pair("1980-04-02", "1986-09-20");
+        assert_eq!(level(&months, "date_of_birth"), Some(Level::Differs));
+        assert!(weight(&months) > Some(-2.0), "{months:?}");
+        assert!(weight(&years) < Some(-5.0), "{years:?}");
     }
 
     #[test]
