@@ -173,13 +173,16 @@ fn email(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
     let (ex, ey) = (col.get(x), col.get(y));
     let (lx, dx) = ex.rsplit_once('@').unwrap_or((ex, ""));
     let (ly, dy) = ey.rsplit_once('@').unwrap_or((ey, ""));
-    // A changed number is another mailbox (m.dubois2@ / m.dubois6@), not a typo; at a
-    // free-mail provider a number that lost a digit to a typo (bianchi53@ / bianchip3@)
-    // still counts as the same number.
+    // A changed number at a company is another mailbox (m.dubois2@ / m.dubois6@), not a
+    // typo; at a free-mail provider, or where no record names a company, a number that
+    // lost a digit to a typo (bianchi53@ / bianchip3@) still counts as the same number.
     let (nx, ny) = (digits(ex), digits(ey));
     let free = is_free_mail(dx) || is_free_mail(dy);
     let company_domain = dx == dy && !dx.is_empty() && !free;
-    let same_digits = nx == ny || (free && one_dropped(&nx, &ny));
+    let employed = [a, b]
+        .iter()
+        .any(|&r| table.sym(r, Field::Company) != MISSING);
+    let same_digits = nx == ny || ((free || !employed) && one_dropped(&nx, &ny));
     let typo = |p: &str, q: &str, max: usize| damerau_levenshtein(p, q) <= max;
     // Separators in the local part are the most common slip (max.jones@ / maxjones@).
     let (sx, sy) = (squash(lx), squash(ly));
@@ -200,11 +203,7 @@ fn email(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
         // j.smith@ and john.smith@ at one company: one person's aliases, or two
         // colleagues sharing a surname; weakly for.
         s.add(Field::Email, Level::Partial, 1.0);
-    } else if company_domain
-        && [a, b]
-            .iter()
-            .any(|&r| table.sym(r, Field::Company) != MISSING)
-    {
+    } else if company_domain && employed {
         // Two mailboxes at one company domain are two colleagues: m 0.03, u 0.9.
         s.add(Field::Email, Level::Colleague, -5.0);
     } else {
@@ -766,6 +765,10 @@ mod tests {
         );
         assert_eq!(
             email_level("jdoe@fisher.org", "jode@fisher.org"),
+            Some(Level::Fuzzy)
+        );
+        assert_eq!(
+            email_level("robert255@smith.net", "roberta25@smith.net"),
             Some(Level::Fuzzy)
         );
     }
