@@ -454,8 +454,9 @@ enum DobLevel {
     /// A few days apart (also across a month end), or the month or the year off by one:
     /// strangers about 1 in 5,000.
     Close,
-    /// Two components agree and the third differs (a mistyped day like 13/31), or every
-    /// component is off by a little: strangers about 1 in 200.
+    /// Two components agree and the third differs (a mistyped day like 13/31, a year
+    /// mistyped in one digit), or every component is off by a little: strangers about 1
+    /// in 300.
     OneOff,
     /// Within a year of each other otherwise (a date shifted by weeks or months): about a
     /// thirtieth of strangers, and not rare for one person in messy exports, so it says
@@ -474,7 +475,13 @@ fn dob_level(p: (i32, u32, u32), q: (i32, u32, u32)) -> DobLevel {
     if p.0 == q.0 && p.1 == q.2 && p.2 == q.1 {
         return DobLevel::Swapped;
     }
-    let same = u8::from(p.0 == q.0) + u8::from(p.1 == q.1) + u8::from(p.2 == q.2);
+    // A mistyped year differs in one digit (1958 / 1968); 1950 and 1971 are two people.
+    let year_typo = {
+        let (x, y) = (p.0.to_string(), q.0.to_string());
+        x.len() == y.len() && x.bytes().zip(y.bytes()).filter(|(a, b)| a != b).count() == 1
+    };
+    let one_part =
+        (p.0 == q.0 && (p.1 == q.1 || p.2 == q.2)) || (year_typo && p.1 == q.1 && p.2 == q.2);
     let near = |x: i64, y: i64, by: i64| (x - y).abs() <= by;
     let close = days <= 3
         || (p.0 == q.0 && p.2 == q.2 && near(p.1.into(), q.1.into(), 1))
@@ -485,7 +492,7 @@ fn dob_level(p: (i32, u32, u32), q: (i32, u32, u32)) -> DobLevel {
         && near(p.2.into(), q.2.into(), 3);
     if close {
         DobLevel::Close
-    } else if same == 2 || days <= 31 || nearly {
+    } else if one_part || nearly {
         DobLevel::OneOff
     } else if days <= 366 {
         DobLevel::WithinYear
@@ -896,6 +903,13 @@ mod tests {
         assert_eq!(level(&s, "date_of_birth"), Some(Level::Partial));
         let far = dob_pair("1980-04-02", "1986-04-22");
         assert_eq!(level(&far, "date_of_birth"), Some(Level::Differs));
+        // One digit of the year mistyped agrees a little; a birthday 21 years apart is
+        // another person's.
+        let year = dob_pair("1950-07-22", "1958-07-22");
+        assert_eq!(level(&year, "date_of_birth"), Some(Level::Partial));
+        let namesake = dob_pair("1950-07-22", "1971-07-22");
+        assert_eq!(level(&namesake, "date_of_birth"), Some(Level::Differs));
+        assert!(namesake.score < year.score - 5.0, "{namesake:?}");
     }
 
     #[test]
