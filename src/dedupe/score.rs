@@ -386,17 +386,42 @@ fn name_level((x, sx): Name<'_>, (y, sy): Name<'_>, first: bool) -> NameLevel {
     NameLevel::Differs
 }
 
+/// The explained level and weight of a given-name comparison; `count` is how many of the
+/// `n` contacts carry the name (for exact agreement).
+fn first_weight(level: NameLevel, count: u32, n: usize) -> (Level, f32) {
+    match level {
+        NameLevel::Exact => (Level::Exact, tf_weight(0.9, count, n, 2.0, 8.0)),
+        // m 0.04 / u 0.003 (nickname pairs are common among strangers too).
+        NameLevel::Nickname => (Level::Nickname, 3.5),
+        // m 0.05 (typos) / u 0.005.
+        NameLevel::Fuzzy => (Level::Fuzzy, 3.0),
+        NameLevel::Phonetic => (Level::Phonetic, 2.5),
+        NameLevel::Weak => (Level::Partial, 0.5),
+        NameLevel::Initial => (Level::Initial, 1.0),
+        // m 0.04 / u 0.97.
+        NameLevel::Differs => (Level::Differs, -4.5),
+    }
+}
+
 fn names(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
     let first = both(table, a, b, Field::First);
     let last = both(table, a, b, Field::Last);
     let level = |fa, fb, first| cached_level(table, (a, fa), (b, fb), first);
     // Swapped first/last name, also when one record has only one of them (a surname
     // typed into the first-name box, the other box left empty): every name that can be
-    // compared crosswise agrees and the straight reading agrees less. Scored as fuzzy
-    // agreement of the names compared, marked "swapped".
+    // compared crosswise agrees and the straight reading agrees less. Each crosswise
+    // comparison is weighted like a given name (the lower weights, whichever of the two
+    // it really is), its frequency the higher of the two values' in their own columns,
+    // and marked "swapped".
     let present = |row, field| table.sym(row, field) != MISSING;
-    let cross = [(Field::First, Field::Last), (Field::Last, Field::First)]
-        .map(|(fa, fb)| (present(a, fa) && present(b, fb)).then(|| (level(fa, fb, true), fa)));
+    let cross = [(Field::First, Field::Last), (Field::Last, Field::First)].map(|(fa, fb)| {
+        (present(a, fa) && present(b, fb)).then(|| {
+            let agree = level(fa, fb, true);
+            let count = |row, field| table.column(field).count(table.sym(row, field));
+            let (_, w) = first_weight(agree, count(a, fa).max(count(b, fb)), n);
+            (agree, fa, w)
+        })
+    });
     let swapped = cross.iter().flatten().map(|c| c.0).min();
     let straight = [
         first.map(|_| (Field::First, true)),
@@ -407,25 +432,14 @@ fn names(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
     .map(|(f, is_first)| level(f, f, is_first))
     .min();
     if swapped.is_some_and(|sw| sw >= NameLevel::Fuzzy && straight.is_none_or(|st| sw > st)) {
-        for &(_, field) in cross.iter().flatten() {
-            s.add(field, Level::Swapped, 4.5);
+        for &(_, field, w) in cross.iter().flatten() {
+            s.add(field, Level::Swapped, w);
         }
         return;
     }
     if let Some((x, _)) = first {
-        let col = table.column(Field::First);
-        let (level, w) = match level(Field::First, Field::First, true) {
-            NameLevel::Exact => (Level::Exact, tf_weight(0.9, col.count(x), n, 2.0, 8.0)),
-            // m 0.04 / u 0.003 (nickname pairs are common among strangers too).
-            NameLevel::Nickname => (Level::Nickname, 3.5),
-            // m 0.05 (typos) / u 0.005.
-            NameLevel::Fuzzy => (Level::Fuzzy, 3.0),
-            NameLevel::Phonetic => (Level::Phonetic, 2.5),
-            NameLevel::Weak => (Level::Partial, 0.5),
-            NameLevel::Initial => (Level::Initial, 1.0),
-            // m 0.04 / u 0.97.
-            NameLevel::Differs => (Level::Differs, -4.5),
-        };
+        let count = table.column(Field::First).count(x);
+        let (level, w) = first_weight(level(Field::First, Field::First, true), count, n);
         s.add(Field::First, level, w);
     }
     if let Some((x, _)) = last {
