@@ -3,9 +3,10 @@
 //!
 //!     cargo bench --bench dedupe_quality [-- OUTDIR]
 //!
-//! Generates the three kinds of labelled exports with `benches/dedupe_quality/gen.py`
-//! (deterministic, seed 7), imports each into a fresh workspace through the real importer
-//! and runs the same scan `listwarden dedupe scan` runs.
+//! Generates the labelled exports with `benches/dedupe_quality/gen.py` (deterministic,
+//! seed 7: three kinds, and the messy kind again with a realistic name pool), imports
+//! each into a fresh workspace through the real importer and runs the same scan
+//! `listwarden dedupe scan` runs.
 
 use listwarden::dedupe::block::{candidates, unpack};
 use listwarden::dedupe::scan::find_in;
@@ -168,7 +169,7 @@ fn main() {
         .status()
         .expect("python3");
     assert!(status.success(), "generator failed");
-    for kind in ["persons", "messy", "b2b"] {
+    for kind in ["persons", "messy", "b2b", "messy_wide"] {
         evaluate(&dir, kind);
     }
 }

@@ -9,6 +9,11 @@ Writes three contact exports and their truth files into OUTDIR:
                                      city, date of birth, social security id (FEBRL-like)
   messy.csv    / messy.truth.csv     messy records: first name, surname, birth date, city,
                                      email, many values missing or mistyped
+  messy_wide.csv / ...truth.csv      the messy kind again with a realistic name pool: ~500
+                                     given names and ~1,250 surnames, Zipf-distributed, so
+                                     that, as in real lists, two strangers rarely share a
+                                     full name (the small pools above make that common,
+                                     which understates what a name match is worth)
   b2b.csv      / b2b.truth.csv       multilingual B2B contacts: email, phone, company, job
                                      title, city, country; colleagues share a company and
                                      domain, and common names recur in one city for
@@ -180,11 +185,38 @@ def persons(rng, n):
     return rows, truth
 
 
-def messy(rng, n):
+def wide_names(rng, base, heads, tails):
+    """A name sampler over `base` plus every head+tail compound, Zipf-distributed (weight
+    rank^-0.6 over a shuffled order, so the commonest name is 2-3% of people): a few
+    common names and a long tail of rare ones, as in real sign-up lists and in
+    Faker-style synthetic sets."""
+    pool = list(base) + [h + t for h in heads for t in tails]
+    rng.shuffle(pool)
+    cum, total = [], 0.0
+    for rank in range(len(pool)):
+        total += (rank + 1) ** -0.6
+        cum.append(total)
+    return lambda r: r.choices(pool, cum_weights=cum)[0]
+
+
+FIRST_HEADS = ["Al", "An", "Ben", "Cel", "Da", "El", "Em", "Fe", "Ga", "Hel", "Il", "Jo", "Ka",
+               "Le", "Ma", "Ne", "Ol", "Pe", "Ra", "Sa", "Te", "Vi", "Wil", "Ya", "Zo"]
+FIRST_TAILS = ["bert", "da", "den", "dric", "la", "lia", "lina", "na", "nora", "ra", "rick",
+               "rin", "ssa", "ther", "vin", "win"]
+LAST_HEADS = ["Ash", "Bar", "Bel", "Berg", "Black", "Bram", "Brook", "Cal", "Cam", "Car", "Dal",
+              "Dun", "Eck", "Ell", "Fair", "Fen", "Gar", "Gold", "Hal", "Har", "Hol", "Kirk",
+              "Lang", "Lind", "Mar", "Mont", "Nor", "Ost", "Pen", "Ros", "Sal", "Sil", "Stan",
+              "Sund", "Thorn", "Val", "Wal", "West", "Wil", "Win"]
+LAST_TAILS = ["by", "dale", "er", "ford", "gard", "ham", "holm", "ley", "lund", "man", "mann",
+              "mont", "more", "ner", "ridge", "sen", "ski", "son", "ton", "well", "wick", "wood",
+              "berg", "feld", "ini", "etti", "ez", "ard", "ot", "ova"]
+
+
+def messy(rng, n, pick_first=lambda r: r.choice(FIRST), pick_last=lambda r: r.choice(LAST)):
     rows, truth = [], []
     rid = 0
     for e in range(n):
-        first, last = rng.choice(FIRST), rng.choice(LAST)
+        first, last = pick_first(rng), pick_last(rng)
         d = dob(rng)
         city = rng.choice(CITIES)[0]
         email = f"{ascii_local(first)}.{ascii_local(last)}{rng.randrange(1, 99)}@{rng.choice(DOMAINS_FREE)}"
@@ -313,6 +345,10 @@ def main():
     write(a.outdir, "persons", *persons(rng, a.size), rng)
     write(a.outdir, "messy", *messy(rng, a.size), rng)
     write(a.outdir, "b2b", *b2b(rng, max(1, a.size // 12), 12), rng)
+    # Last, so the three kinds above stay byte-identical to earlier runs.
+    wide = (wide_names(rng, FIRST, FIRST_HEADS, FIRST_TAILS),
+            wide_names(rng, LAST, LAST_HEADS, LAST_TAILS))
+    write(a.outdir, "messy_wide", *messy(rng, a.size, *wide), rng)
 
 
 if __name__ == "__main__":

@@ -3,13 +3,18 @@
 //! sharing a key are compared. Several independent keys mean a duplicate is lost only if
 //! it differs on all of them:
 //!
-//! - the mailbox key, and the address's local part alone (same person, other provider);
+//! - the mailbox key;
+//! - the letters of the address's local part and of the full name in either order, as one
+//!   word ("johannes.schroeder45@" meets Johannes Schröder, and a copy at another
+//!   provider or with a mistyped domain or number meets the original);
 //! - the phone's last 8 digits;
 //! - Double Metaphone of one name + the initial of the other, in both orders (so swapped
 //!   first/last names meet) and with the nickname-canonical first name (Bob/Robert);
 //! - the first 4 letters of the last name + first 2 of the first name (typos that change
 //!   the sound);
-//! - date of birth + either initial (both names mistyped);
+//! - date of birth + either initial (both names mistyped); date of birth + city;
+//! - the sound of either name + the birth year (a copy with one name missing and the day
+//!   mistyped or swapped with the month);
 //! - city + the sound of either name (one of the names missing);
 //! - postcode + last-name prefix; street + last initial; company + last-name sound;
 //! - a personal identifier (SSN, customer number…).
@@ -19,6 +24,7 @@
 //! of [`WINDOW`] (sorted neighbourhood), which bounds the work while keeping near-identical
 //! spellings next to each other.
 
+use super::features::{dob_key, fold_name};
 use super::nicknames::canonical;
 use super::table::{Field, Table};
 use std::collections::hash_map::DefaultHasher;
@@ -45,17 +51,31 @@ fn prefix(s: &str, n: usize) -> &str {
     &s[..end]
 }
 
+/// The letters of an already folded key, as one run: names appear that way in
+/// addresses. "johannes.schroeder45" (folded: "johannes schroder45") and the name
+/// Johannes Schröder ("johannes" + "schroder") both give "johannesschroder".
+fn letters(folded: &str) -> String {
+    folded.chars().filter(char::is_ascii_alphabetic).collect()
+}
+
 /// The blocking keys of one row.
 fn keys(table: &Table, row: usize, out: &mut Vec<u64>) {
     let key = |field| table.key(row, field).unwrap_or_default();
     let (email, first, last) = (key(Field::Email), key(Field::First), key(Field::Last));
+    let mut word = |w: String| {
+        if w.len() >= 6 {
+            out.push(hash(2, &[&w]));
+        }
+    };
+    if let Some((local, _)) = email.rsplit_once('@') {
+        word(letters(&fold_name(local)));
+    }
+    if !first.is_empty() && !last.is_empty() {
+        word(letters(first) + &letters(last));
+        word(letters(last) + &letters(first));
+    }
     if !email.is_empty() {
         out.push(hash(1, &[email]));
-        if let Some((local, _)) = email.rsplit_once('@') {
-            if local.len() >= 5 {
-                out.push(hash(2, &[local]));
-            }
-        }
     }
     let phone = key(Field::Phone);
     if phone.len() >= 7 {
@@ -78,11 +98,20 @@ fn keys(table: &Table, row: usize, out: &mut Vec<u64>) {
         out.push(hash(4, &[sf, initial(last)]));
     }
     let dob = key(Field::Dob);
+    let city = key(Field::City);
     if !dob.is_empty() {
         out.push(hash(6, &[dob, initial(first)]));
         out.push(hash(7, &[dob, initial(last)]));
+        if !city.is_empty() {
+            out.push(hash(14, &[dob, city]));
+        }
+        if let Some((year, _, _)) = dob_key(dob) {
+            let year = year.to_string();
+            for sound in [sf, sl].into_iter().filter(|s| !s.is_empty()) {
+                out.push(hash(15, &[sound, &year]));
+            }
+        }
     }
-    let city = key(Field::City);
     if !city.is_empty() {
         if !sl.is_empty() {
             out.push(hash(12, &[city, sl]));
@@ -210,6 +239,32 @@ mod tests {
         assert!(pairs.contains(&(0, 1)), "{pairs:?}");
         assert!(pairs.contains(&(0, 2)), "{pairs:?}");
         assert!(!pairs.iter().any(|p| p.1 == 3), "{pairs:?}");
+    }
+
+    #[test]
+    fn a_copy_without_names_meets_the_record_named_in_its_address() {
+        let t = table(&[
+            ("", "", "johannes.schroeder45@hotmail.de"),
+            ("Johannes", "Schröder", ""),
+            ("Johanna", "Schmidt", ""),
+        ]);
+        let pairs: Vec<_> = candidates(&t).into_iter().map(unpack).collect();
+        assert_eq!(pairs, vec![(0, 1)]);
+    }
+
+    #[test]
+    fn a_copy_with_one_name_meets_by_birth_year_when_the_day_is_off() {
+        let mut t = Table::new();
+        for (first, dob) in [(None, "1969-12-18"), (Some("Maria"), "1969-12-19")] {
+            t.push(&RawContact {
+                first_name: first.map(str::to_string),
+                last_name: Some("Kaya".into()),
+                date_of_birth: Some(dob.into()),
+                ..RawContact::default()
+            });
+        }
+        let pairs: Vec<_> = candidates(&t).into_iter().map(unpack).collect();
+        assert_eq!(pairs, vec![(0, 1)]);
     }
 
     #[test]

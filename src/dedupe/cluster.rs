@@ -1,10 +1,16 @@
 //! Grouping likely pairs into clusters of one person, guarded against chaining.
 //!
 //! Plain connected components chain: A~B and B~C put A and C together even when A and C
-//! are plainly two people (Jon Smith ~ J. Smith ~ Jane Smith). Here clusters grow by
-//! complete linkage instead: likely pairs are taken strongest first, and two clusters join
-//! only when *every* pair across them scores at least "possible" and is not marked "not a
-//! duplicate". Pairs blocking never produced are scored on the spot for that check.
+//! are plainly two people (Jon Smith ~ J. Smith ~ Jane Smith). Here likely pairs are taken
+//! strongest first, and two clusters join only when the pairs across them agree on the
+//! whole: their average score is at least "possible", none of them is evidence of two
+//! people (a score below zero) and none is marked "not a duplicate". Pairs blocking never
+//! produced are scored on the spot for that check.
+//!
+//! Requiring *every* pair across to reach "possible" (complete linkage) split real groups
+//! of messy records: a sign-up with only a name and a city has little in common with
+//! another copy that has only an email and a birth date, yet both match the full record.
+//! What separates two people is evidence against, not a lack of evidence for.
 
 use super::score::{score_value, POSSIBLE};
 use super::table::Table;
@@ -40,6 +46,7 @@ pub fn clusters(
         if ga == gb || groups[ga].len() + groups[gb].len() > MAX_CLUSTER {
             continue;
         }
+        let (mut total, mut count) = (0.0, 0.0);
         let compatible = groups[ga].iter().all(|&x| {
             groups[gb].iter().all(|&y| {
                 let key = (x.min(y), x.max(y));
@@ -50,9 +57,11 @@ pub fn clusters(
                     .get(&key)
                     .copied()
                     .unwrap_or_else(|| score_value(table, key.0, key.1));
-                s >= POSSIBLE
+                total += s;
+                count += 1.0;
+                s >= 0.0
             })
-        });
+        }) && total / count >= POSSIBLE;
         if !compatible {
             continue;
         }
@@ -95,6 +104,25 @@ mod tests {
         let known = HashMap::from([((0, 2), 1.0)]);
         let groups = clusters(&t, &likely, &known, &HashSet::new());
         assert_eq!(groups, vec![vec![0, 1]]);
+    }
+
+    #[test]
+    fn a_sparse_copy_joins_its_group_through_the_full_record() {
+        let t = Table::new();
+        // 0 is the full record; 1 has only a name and a city, 2 only an email and a birth
+        // date: 1 and 2 share little, but nothing says they are two people.
+        let likely = [(0, 1, 20.0), (0, 2, 18.0)];
+        let known = HashMap::from([((0, 1), 20.0), ((0, 2), 18.0), ((1, 2), 2.0)]);
+        assert_eq!(
+            clusters(&t, &likely, &known, &HashSet::new()),
+            vec![vec![0, 1, 2]]
+        );
+        // Evidence against (different birth dates, say) keeps them apart.
+        let known = HashMap::from([((0, 1), 20.0), ((0, 2), 18.0), ((1, 2), -3.0)]);
+        assert_eq!(
+            clusters(&t, &likely, &known, &HashSet::new()),
+            vec![vec![0, 1]]
+        );
     }
 
     #[test]

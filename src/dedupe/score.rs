@@ -173,33 +173,43 @@ fn email(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
     let (ex, ey) = (col.get(x), col.get(y));
     let (lx, dx) = ex.rsplit_once('@').unwrap_or((ex, ""));
     let (ly, dy) = ey.rsplit_once('@').unwrap_or((ey, ""));
-    // A changed number is another mailbox (m.dubois2@ / m.dubois6@), not a typo.
-    let same_digits = digits(ex) == digits(ey);
+    // A changed number at a company is another mailbox (m.dubois2@ / m.dubois6@), not a
+    // typo; at a free-mail provider, or where no record names a company, a number that
+    // lost a digit to a typo (bianchi53@ / bianchip3@) still counts as the same number.
+    let (nx, ny) = (digits(ex), digits(ey));
+    let free = is_free_mail(dx) || is_free_mail(dy);
+    let company_domain = dx == dy && !dx.is_empty() && !free;
+    let employed = [a, b]
+        .iter()
+        .any(|&r| table.sym(r, Field::Company) != MISSING);
+    let same_digits = nx == ny || ((free || !employed) && one_dropped(&nx, &ny));
     let typo = |p: &str, q: &str, max: usize| damerau_levenshtein(p, q) <= max;
-    if same_digits
-        && ((dx == dy
-            && lx.len().min(ly.len()) >= 5
-            && typo(lx, ly, 2)
-            && jaro_winkler(lx, ly) >= 0.9)
-            || (lx == ly && lx.len() >= 3 && typo(dx, dy, 1)))
-    {
+    // Separators in the local part are the most common slip (max.jones@ / maxjones@).
+    let (sx, sy) = (squash(lx), squash(ly));
+    // Two slips in a long local part, one in a short one ("jdoe" / "jode").
+    let local_typo = match sx.len().min(sy.len()) {
+        n if n >= 5 => typo(&sx, &sy, 2) && jaro_winkler(&sx, &sy) >= 0.9,
+        4 => typo(&sx, &sy, 1),
+        _ => false,
+    };
+    if same_digits && ((dx == dy && local_typo) || (sx == sy && sx.len() >= 3 && typo(dx, dy, 1))) {
         // A typo in the address: m 0.03 (typo rate), u ~1e-4.
         s.add(Field::Email, Level::Fuzzy, 7.0);
-    } else if lx == ly && lx.len() >= 6 && (is_free_mail(dx) || is_free_mail(dy)) {
+    } else if lx == ly && lx.len() >= 6 && free {
         // The same personal local part at another provider: m 0.05, u ~1e-3. Two company
         // domains sharing "first.last" only repeat the name (scored once, as the name).
         s.add(Field::Email, Level::Partial, 4.0);
-    } else if dx == dy && !dx.is_empty() && !is_free_mail(dx) {
-        if same_digits && shares_name_part(table, a, b, lx, ly) {
-            // j.smith@ and john.smith@ at one company: one person's aliases, or two
-            // colleagues sharing a surname; weakly for.
-            s.add(Field::Email, Level::Partial, 1.0);
-        } else {
-            // Two mailboxes at one company domain are two colleagues: m 0.03, u 0.9.
-            s.add(Field::Email, Level::Colleague, -5.0);
-        }
+    } else if company_domain && same_digits && shares_name_part(table, a, b, lx, ly) {
+        // j.smith@ and john.smith@ at one company: one person's aliases, or two
+        // colleagues sharing a surname; weakly for.
+        s.add(Field::Email, Level::Partial, 1.0);
+    } else if company_domain && employed {
+        // Two mailboxes at one company domain are two colleagues: m 0.03, u 0.9.
+        s.add(Field::Email, Level::Colleague, -5.0);
     } else {
-        // People own several addresses: m 0.25, u ~1.
+        // People own several addresses: m 0.25, u ~1. A shared domain that is not known
+        // free mail, on records without any company, is a family's or a small provider's
+        // as often as an employer's, so it says nothing about colleagues.
         s.add(Field::Email, Level::Differs, -2.0);
     }
 }
@@ -208,6 +218,25 @@ fn email(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
 /// however close the letters are.
 fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// A local part without the separators people add or leave out: "max.jones" → "maxjones".
+fn squash(local: &str) -> String {
+    local
+        .chars()
+        .filter(|c| !matches!(c, '.' | '_' | '-'))
+        .collect()
+}
+
+/// Whether `x` and `y` differ by exactly one character left out of the longer one.
+fn one_dropped(x: &str, y: &str) -> bool {
+    let (short, long) = if x.len() < y.len() { (x, y) } else { (y, x) };
+    long.len() == short.len() + 1
+        && (0..long.len()).any(|i| {
+            long.get(..i).zip(long.get(i + 1..)).is_some_and(|(p, q)| {
+                short.len() == p.len() + q.len() && short.starts_with(p) && short.ends_with(q)
+            })
+        })
 }
 
 /// Whether both local parts contain the last name of either record.
@@ -357,36 +386,60 @@ fn name_level((x, sx): Name<'_>, (y, sy): Name<'_>, first: bool) -> NameLevel {
     NameLevel::Differs
 }
 
+/// The explained level and weight of a given-name comparison; `count` is how many of the
+/// `n` contacts carry the name (for exact agreement).
+fn first_weight(level: NameLevel, count: u32, n: usize) -> (Level, f32) {
+    match level {
+        NameLevel::Exact => (Level::Exact, tf_weight(0.9, count, n, 2.0, 8.0)),
+        // m 0.04 / u 0.003 (nickname pairs are common among strangers too).
+        NameLevel::Nickname => (Level::Nickname, 3.5),
+        // m 0.05 (typos) / u 0.005.
+        NameLevel::Fuzzy => (Level::Fuzzy, 3.0),
+        NameLevel::Phonetic => (Level::Phonetic, 2.5),
+        NameLevel::Weak => (Level::Partial, 0.5),
+        NameLevel::Initial => (Level::Initial, 1.0),
+        // m 0.04 / u 0.97.
+        NameLevel::Differs => (Level::Differs, -4.5),
+    }
+}
+
 fn names(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
     let first = both(table, a, b, Field::First);
     let last = both(table, a, b, Field::Last);
     let level = |fa, fb, first| cached_level(table, (a, fa), (b, fb), first);
-    // Swapped first/last name: score both fields as fuzzy agreement, marked "swapped".
-    if let (Some(_), Some(_)) = (first, last) {
-        let straight =
-            level(Field::First, Field::First, true).min(level(Field::Last, Field::Last, false));
-        let swapped =
-            level(Field::First, Field::Last, true).min(level(Field::Last, Field::First, false));
-        if swapped >= NameLevel::Fuzzy && swapped > straight {
-            s.add(Field::First, Level::Swapped, 4.0);
-            s.add(Field::Last, Level::Swapped, 5.0);
-            return;
+    // Swapped first/last name, also when one record has only one of them (a surname
+    // typed into the first-name box, the other box left empty): every name that can be
+    // compared crosswise agrees and the straight reading agrees less. Each crosswise
+    // comparison is weighted like a given name (the lower weights, whichever of the two
+    // it really is), its frequency the higher of the two values' in their own columns,
+    // and marked "swapped".
+    let present = |row, field| table.sym(row, field) != MISSING;
+    let cross = [(Field::First, Field::Last), (Field::Last, Field::First)].map(|(fa, fb)| {
+        (present(a, fa) && present(b, fb)).then(|| {
+            let agree = level(fa, fb, true);
+            let count = |row, field| table.column(field).count(table.sym(row, field));
+            let (_, w) = first_weight(agree, count(a, fa).max(count(b, fb)), n);
+            (agree, fa, w)
+        })
+    });
+    let swapped = cross.iter().flatten().map(|c| c.0).min();
+    let straight = [
+        first.map(|_| (Field::First, true)),
+        last.map(|_| (Field::Last, false)),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|(f, is_first)| level(f, f, is_first))
+    .min();
+    if swapped.is_some_and(|sw| sw >= NameLevel::Fuzzy && straight.is_none_or(|st| sw > st)) {
+        for &(_, field, w) in cross.iter().flatten() {
+            s.add(field, Level::Swapped, w);
         }
+        return;
     }
     if let Some((x, _)) = first {
-        let col = table.column(Field::First);
-        let (level, w) = match level(Field::First, Field::First, true) {
-            NameLevel::Exact => (Level::Exact, tf_weight(0.9, col.count(x), n, 2.0, 8.0)),
-            // m 0.04 / u 0.003 (nickname pairs are common among strangers too).
-            NameLevel::Nickname => (Level::Nickname, 3.5),
-            // m 0.05 (typos) / u 0.005.
-            NameLevel::Fuzzy => (Level::Fuzzy, 3.0),
-            NameLevel::Phonetic => (Level::Phonetic, 2.5),
-            NameLevel::Weak => (Level::Partial, 0.5),
-            NameLevel::Initial => (Level::Initial, 1.0),
-            // m 0.04 / u 0.97.
-            NameLevel::Differs => (Level::Differs, -4.5),
-        };
+        let count = table.column(Field::First).count(x);
+        let (level, w) = first_weight(level(Field::First, Field::First, true), count, n);
         s.add(Field::First, level, w);
     }
     if let Some((x, _)) = last {
@@ -404,6 +457,64 @@ fn names(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
     }
 }
 
+/// How two different, readable birth dates relate, from the likeliest typing slip to a
+/// different person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum DobLevel {
+    /// Day and month swapped in one year (US vs European order): strangers land here
+    /// about 1 in 20,000 times.
+    Swapped,
+    /// A few days apart (also across a month end), or the month or the year off by one:
+    /// strangers about 1 in 5,000.
+    Close,
+    /// Two components agree and the third differs (a mistyped day like 13/31, a year
+    /// mistyped in one digit), or every component is off by a little: strangers about 1
+    /// in 300.
+    OneOff,
+    /// Within a year of each other otherwise (a date shifted by weeks or months): about a
+    /// thirtieth of strangers, and not rare for one person in messy exports, so it counts
+    /// only a little against (m ~0.005 / u 0.03).
+    WithinYear,
+    Differs,
+}
+
+/// [`DobLevel`] of two parsed dates given as (year, month, day).
+fn dob_level(p: (i32, u32, u32), q: (i32, u32, u32)) -> DobLevel {
+    let day = |(y, m, d): (i32, u32, u32)| chrono::NaiveDate::from_ymd_opt(y, m, d);
+    let days = match (day(p), day(q)) {
+        (Some(x), Some(y)) => (x - y).num_days().abs(),
+        _ => i64::MAX,
+    };
+    if p.0 == q.0 && p.1 == q.2 && p.2 == q.1 {
+        return DobLevel::Swapped;
+    }
+    // A mistyped year differs in one digit (1958 / 1968); 1950 and 1971 are two people.
+    let year_typo = {
+        let (x, y) = (p.0.to_string(), q.0.to_string());
+        x.len() == y.len() && x.bytes().zip(y.bytes()).filter(|(a, b)| a != b).count() == 1
+    };
+    let one_part =
+        (p.0 == q.0 && (p.1 == q.1 || p.2 == q.2)) || (year_typo && p.1 == q.1 && p.2 == q.2);
+    let near = |x: i64, y: i64, by: i64| (x - y).abs() <= by;
+    let close = days <= 3
+        || (p.0 == q.0 && p.2 == q.2 && near(p.1.into(), q.1.into(), 1))
+        || (p.1 == q.1 && p.2 == q.2 && near(p.0.into(), q.0.into(), 1));
+    // Every component equal or nearly so: two slips in one date (1974-07-22 / 1975-07-23).
+    let nearly = near(p.0.into(), q.0.into(), 1)
+        && near(p.1.into(), q.1.into(), 1)
+        && near(p.2.into(), q.2.into(), 3);
+    if close {
+        DobLevel::Close
+    } else if one_part || nearly {
+        DobLevel::OneOff
+    } else if days <= 366 {
+        DobLevel::WithinYear
+    } else {
+        DobLevel::Differs
+    }
+}
+
 fn dob(table: &Table, a: usize, b: usize, s: &mut Scored) {
     let Some((x, y)) = both(table, a, b, Field::Dob) else {
         return;
@@ -414,22 +525,23 @@ fn dob(table: &Table, a: usize, b: usize, s: &mut Scored) {
         return;
     }
     let col = table.column(Field::Dob);
-    let (Some(p), Some(q)) = (dob_key(col.get(x)), dob_key(col.get(y))) else {
-        s.add(Field::Dob, Level::Differs, -6.0);
-        return;
-    };
-    if p == q {
-        s.add(Field::Dob, Level::Exact, 10.0);
-        return;
-    }
-    let same = u8::from(p.0 == q.0) + u8::from(p.1 == q.1) + u8::from(p.2 == q.2);
-    let transposed = p.0 == q.0 && p.1 == q.2 && p.2 == q.1;
-    if same == 2 || transposed {
-        // One component mistyped or day/month swapped: m 0.04 / u 0.005.
-        s.add(Field::Dob, Level::Fuzzy, 3.0);
-    } else {
-        // Different birth dates: m 0.01 / u 1 — strong evidence against.
-        s.add(Field::Dob, Level::Differs, -6.0);
+    // 0 = same date in another notation, else 1 + the DobLevel.
+    let code = memo(table, (Field::Dob, x), (Field::Dob, y), || {
+        match (dob_key(col.get(x)), dob_key(col.get(y))) {
+            (Some(p), Some(q)) if p == q => 0,
+            (Some(p), Some(q)) => 1 + dob_level(p, q) as u8,
+            _ => 1 + DobLevel::Differs as u8,
+        }
+    });
+    // m for each slip ~0.03 in exported data; u as on each DobLevel.
+    match code {
+        0 => s.add(Field::Dob, Level::Exact, 10.0),
+        1 => s.add(Field::Dob, Level::Swapped, 7.0),
+        2 => s.add(Field::Dob, Level::Fuzzy, 6.0),
+        3 => s.add(Field::Dob, Level::Partial, 3.0),
+        4 => s.add(Field::Dob, Level::Differs, -2.5),
+        // Birth dates years apart: m 0.01 / u 0.97 — strong evidence against.
+        _ => s.add(Field::Dob, Level::Differs, -6.0),
     }
 }
 
@@ -488,7 +600,7 @@ fn company(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
     }
 }
 
-/// Fields with fixed weights for (exact, fuzzy, differs).
+/// Fields with fixed weights for (exact, fuzzy, differs); fuzzy needs the same numbers.
 fn simple(table: &Table, a: usize, b: usize, field: Field, w: (f32, f32, f32), s: &mut Scored) {
     let Some((x, y)) = both(table, a, b, field) else {
         return;
@@ -497,7 +609,10 @@ fn simple(table: &Table, a: usize, b: usize, field: Field, w: (f32, f32, f32), s
         s.add(field, Level::Exact, w.0);
         return;
     }
-    if close(table, field, x, y, |p, q| jaro_winkler(p, q) >= 0.9) {
+    // "Marktplatz 50" and "Marktplatz 71" are two addresses however close the letters.
+    if close(table, field, x, y, |p, q| {
+        jaro_winkler(p, q) >= 0.9 && digits(p) == digits(q)
+    }) {
         s.add(field, Level::Fuzzy, w.1);
     } else {
         s.add(field, Level::Differs, w.2);
@@ -631,6 +746,95 @@ mod tests {
     }
 
     #[test]
+    fn a_surname_typed_into_the_first_name_box_still_agrees() {
+        let a = RawContact {
+            first_name: Some("Werner".into()),
+            city: Some("Barcelona".into()),
+            ..RawContact::default()
+        };
+        let mut b = person("Robert", "Werner");
+        b.city = Some("Barcelona".into());
+        let s = pair(a.clone(), b.clone());
+        assert_eq!(level(&s, "first_name"), Some(Level::Swapped), "{s:?}");
+        assert!(s.reasons.iter().all(|r| r.weight > 0.0), "{s:?}");
+        // Either way round.
+        assert_eq!(pair(b, a).score, s.score);
+    }
+
+    fn email_level(x: &str, y: &str) -> Option<Level> {
+        email_level_at(None, x, y)
+    }
+
+    fn email_level_at(company: Option<&str>, x: &str, y: &str) -> Option<Level> {
+        let mut a = person("Emma", "Bianchi");
+        a.company = company.map(str::to_string);
+        a.email_norm = Some(x.into());
+        let mut b = a.clone();
+        b.email_norm = Some(y.into());
+        level(&pair(a, b), "email")
+    }
+
+    #[test]
+    fn an_address_with_a_dot_left_out_or_a_digit_mistyped_is_a_typo() {
+        assert_eq!(
+            email_level("max.jones21@gmail.kcom", "maxjones21@gmail.com"),
+            Some(Level::Fuzzy)
+        );
+        assert_eq!(
+            email_level("emma.bianchi53@t-online.de", "emma.bianchip3@t-online.de"),
+            Some(Level::Fuzzy)
+        );
+        assert_eq!(
+            email_level("jdoe@fisher.org", "jode@fisher.org"),
+            Some(Level::Fuzzy)
+        );
+        assert_eq!(
+            email_level("robert255@smith.net", "roberta25@smith.net"),
+            Some(Level::Fuzzy)
+        );
+    }
+
+    #[test]
+    fn another_number_at_one_company_domain_is_a_colleague() {
+        assert_eq!(
+            email_level_at(
+                Some("Solaris SARL"),
+                "m.dubois2@solaris.fr",
+                "m.dubois26@solaris.fr"
+            ),
+            Some(Level::Colleague)
+        );
+        // Without any company the shared domain may be a family's: just two addresses.
+        assert_eq!(
+            email_level("hannah@ellis.net", "h.ellis.1985@ellis.net"),
+            Some(Level::Differs)
+        );
+        assert_eq!(
+            email_level("emma.bianchi53@gmail.com", "emma.bianchi58@gmail.com"),
+            Some(Level::Differs)
+        );
+    }
+
+    #[test]
+    fn two_house_numbers_in_one_street_are_two_addresses() {
+        let street = |x: &str, y: &str| {
+            let mut a = person("Lea", "Brown");
+            a.street = Some(x.into());
+            let mut b = a.clone();
+            b.street = Some(y.into());
+            level(&pair(a, b), "street")
+        };
+        assert_eq!(
+            street("Marktplatz 50", "Marktplatz 71"),
+            Some(Level::Differs)
+        );
+        assert_eq!(
+            street("Marktplatz 50", "Markutplatz 50"),
+            Some(Level::Fuzzy)
+        );
+    }
+
+    #[test]
     fn missing_fields_are_neutral() {
         let mut a = person("Lena", "Vogt");
         a.city = Some("Köln".into());
@@ -676,13 +880,65 @@ mod tests {
         assert!(s.score < LIKELY, "{s:?}");
     }
 
-    #[test]
-    fn a_mistyped_birth_date_still_agrees_a_little() {
+    fn dob_pair(x: &str, y: &str) -> Scored {
         let mut a = person("Eva", "Roth");
-        a.date_of_birth = Some("1980-04-02".into());
+        a.date_of_birth = Some(x.into());
         let mut b = a.clone();
-        b.date_of_birth = Some("1980-02-04".into());
-        assert_eq!(level(&pair(a, b), "date_of_birth"), Some(Level::Fuzzy));
+        b.date_of_birth = Some(y.into());
+        pair(a, b)
+    }
+
+    #[test]
+    fn a_birth_date_with_day_and_month_swapped_still_agrees() {
+        let s = dob_pair("1980-04-02", "1980-02-04");
+        assert_eq!(level(&s, "date_of_birth"), Some(Level::Swapped));
+        assert!(s.reasons.iter().all(|r| r.weight > 0.0), "{s:?}");
+    }
+
+    #[test]
+    fn a_birth_date_a_few_days_or_a_year_off_agrees() {
+        for (x, y) in [
+            ("1980-04-02", "1980-04-03"),
+            ("1980-03-31", "1980-04-01"),
+            ("1980-04-02", "1981-04-02"),
+            ("1980-04-02", "1980-05-02"),
+        ] {
+            assert_eq!(
+                level(&dob_pair(x, y), "date_of_birth"),
+                Some(Level::Fuzzy),
+                "{x} {y}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_birth_date_with_one_mistyped_part_agrees_a_little() {
+        let s = dob_pair("1980-04-02", "1980-04-22");
+        assert_eq!(level(&s, "date_of_birth"), Some(Level::Partial));
+        let far = dob_pair("1980-04-02", "1986-04-22");
+        assert_eq!(level(&far, "date_of_birth"), Some(Level::Differs));
+        // One digit of the year mistyped agrees a little; a birthday 21 years apart is
+        // another person's.
+        let year = dob_pair("1950-07-22", "1958-07-22");
+        assert_eq!(level(&year, "date_of_birth"), Some(Level::Partial));
+        let namesake = dob_pair("1950-07-22", "1971-07-22");
+        assert_eq!(level(&namesake, "date_of_birth"), Some(Level::Differs));
+        assert!(namesake.score < year.score - 5.0, "{namesake:?}");
+    }
+
+    #[test]
+    fn a_birth_date_months_off_counts_far_less_against_than_one_years_off() {
+        let weight = |s: &Scored| {
+            s.reasons
+                .iter()
+                .find(|r| r.field == Field::Dob)
+                .map(|r| r.weight)
+        };
+        let months = dob_pair("1980-04-02", "1980-09-20");
+        let years = dob_pair("1980-04-02", "1986-09-20");
+        assert_eq!(level(&months, "date_of_birth"), Some(Level::Differs));
+        assert!(weight(&months) > Some(-3.0), "{months:?}");
+        assert!(weight(&years) < Some(-5.0), "{years:?}");
     }
 
     #[test]
