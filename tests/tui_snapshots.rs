@@ -92,3 +92,27 @@ fn mono_theme_marks_selection_without_colour() {
         .contains(Modifier::REVERSED));
     insta::assert_snapshot!(terminal.backend());
 }
+
+/// An import's toast keeps its lines as lines (the summary, then the segments it moved),
+/// rather than one line with the breaks shown as control pictures.
+#[test]
+fn a_finished_import_toast_shows_its_lines() {
+    use listwarden::tui::action::{Action, JobEvent};
+    let mut s = screen("dark", 80, 24);
+    s.update(Action::Job(JobEvent::Finished {
+        id: 1,
+        outcome: Ok("more.csv (generic contacts): 3 read, 3 new\n  segment \"Engaged\": +3 entered, -0 left, 9 members".into()),
+    }));
+    let screen = format!("{}", s.draw().backend());
+    assert!(!screen.contains('␊'), "{screen}");
+    let summary = screen
+        .lines()
+        .position(|l| l.contains("more.csv (generic contacts)"));
+    let segment = screen
+        .lines()
+        .position(|l| l.contains("segment \"Engaged\": +3 entered"));
+    assert!(
+        matches!((summary, segment), (Some(a), Some(b)) if b == a + 1),
+        "{screen}"
+    );
+}

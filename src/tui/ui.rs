@@ -309,11 +309,21 @@ fn confirm_quit(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
 
 /// Toasts stack up from the bottom right of the pane, newest lowest, each wrapped to at
 /// most three lines so an import summary is readable at 80 columns.
+/// The most lines one toast takes; the Log pane has the whole text.
+const TOAST_LINES: usize = 3;
+
 fn toasts(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let width = (area.width as usize).saturating_sub(4).min(76);
     let mut bottom = area.bottom();
     for toast in app.toasts.iter().rev() {
-        let lines = wrap(&inert(&toast.text), width, 3);
+        // A summary's lines (an import, then the segments it moved) stay lines, each made
+        // inert on its own so the break is not shown as a control picture.
+        let lines: Vec<String> = toast
+            .text
+            .lines()
+            .flat_map(|line| wrap(&inert(line.trim_end()), width, TOAST_LINES))
+            .take(TOAST_LINES)
+            .collect();
         let height = lines.len() as u16;
         if bottom < area.y + height {
             break;
