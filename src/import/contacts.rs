@@ -20,6 +20,7 @@ use crate::text::status::Status;
 use crate::workspace::indexes::set_aside;
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{params, OptionalExtension};
+use rustc_hash::FxHashMap;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -64,7 +65,7 @@ pub(super) fn write(
         let prepared = match prepared {
             Ok(prepared) => prepared,
             Err(rejection) => {
-                summary.rejected.push(rejection);
+                summary.rejected.push(rejection.clone());
                 return Ok(());
             }
         };
@@ -170,7 +171,7 @@ struct Keys {
     /// Whether the workspace held any key before this import; when not, nothing needs
     /// looking up in SQLite.
     any_stored: bool,
-    this_file: HashMap<u128, i64>,
+    this_file: FxHashMap<u128, i64>,
 }
 
 impl Keys {
@@ -183,7 +184,7 @@ impl Keys {
         Ok(Keys {
             last_id_before,
             any_stored,
-            this_file: HashMap::new(),
+            this_file: FxHashMap::default(),
         })
     }
 
@@ -268,10 +269,10 @@ fn upsert(
     plan: &Plan,
     state: &mut State,
     row_number: u64,
-    prepared: Prepared,
+    prepared: &Prepared,
 ) -> Result<Outcome, ImportError> {
     let Prepared { row, row_hash } = prepared;
-    let keys = RowKeys::of(ctx.preset, &row);
+    let keys = RowKeys::of(ctx.preset, row);
     let found = match state.keys.find(ctx, keys.ext.as_deref())? {
         Some(id) => Some(id),
         None => match state.keys.find(ctx, keys.email.as_deref())? {
@@ -280,14 +281,14 @@ fn upsert(
         },
     };
     let (contact_id, outcome) = match found {
-        None => (insert_contact(ctx, &row)?, Outcome::New),
+        None => (insert_contact(ctx, row)?, Outcome::New),
         Some(id) => {
             let id = survivor(ctx.tx, id)?;
-            if has_source(ctx, id, &row_hash)? {
+            if has_source(ctx, id, row_hash)? {
                 state.touched.insert(id);
                 return Ok(Outcome::Unchanged);
             }
-            let changed = update_contact(ctx, id, &row)?;
+            let changed = update_contact(ctx, id, row)?;
             (
                 id,
                 if changed {

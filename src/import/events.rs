@@ -11,8 +11,8 @@ use super::row::{EventRow, Plan};
 use super::{survivor, ImportError, Rejection, RowStream, Summary, WriteContext};
 use crate::workspace::indexes::set_aside;
 use rusqlite::{params, OptionalExtension};
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 pub(super) fn write(
     ctx: &WriteContext<'_>,
@@ -42,11 +42,11 @@ pub(super) fn write(
         let event = match event {
             Ok(event) => event,
             Err(rejection) => {
-                summary.rejected.push(rejection);
+                summary.rejected.push(rejection.clone());
                 return Ok(());
             }
         };
-        let Some(contact_id) = contacts.find(ctx, &event)? else {
+        let Some(contact_id) = contacts.find(ctx, event)? else {
             let rejection = Rejection::new(
                 row_number,
                 None,
@@ -97,7 +97,7 @@ pub(super) fn write(
 #[derive(Default)]
 struct ContactCache {
     /// By email, by id (U+001F `id`) or by both (`email` U+001F `id`), as the event names it.
-    found: HashMap<String, Option<i64>>,
+    found: FxHashMap<String, Option<i64>>,
 }
 
 impl ContactCache {
@@ -157,6 +157,20 @@ fn find_contact(
 /// Brings contacts in line with the events this import added (those above `last_id_before`): status from unsubscribes and
 /// complaints (each change recorded), last open/click dates from the newest events.
 fn apply_to_contacts(ctx: &WriteContext<'_>, last_id_before: i64) -> rusqlite::Result<()> {
+    // One pass over the new events, summed up per contact; the updates read the summary
+    // (a few rows per contact) rather than scanning the events once each.
+    ctx.tx
+        .execute_batch("DROP TABLE IF EXISTS temp.import_by_contact")?;
+    ctx.tx.execute(
+        "CREATE TEMP TABLE import_by_contact AS
+         SELECT contact_id,
+                max(type = 'unsubscribe') AS unsubscribe,
+                max(type = 'complaint') AS complaint,
+                max(CASE WHEN type = 'open' THEN occurred_at END) AS last_open_at,
+                max(CASE WHEN type = 'click' THEN occurred_at END) AS last_click_at
+         FROM events WHERE id > ?1 GROUP BY contact_id",
+        [last_id_before],
+    )?;
     for (event, status, stronger_than) in [
         ("unsubscribe", "unsubscribed", "('subscribed', 'pending')"),
         (
@@ -165,35 +179,30 @@ fn apply_to_contacts(ctx: &WriteContext<'_>, last_id_before: i64) -> rusqlite::R
             "('subscribed', 'pending', 'unsubscribed', 'cleaned', 'bounced')",
         ),
     ] {
+        let had_event = format!("SELECT contact_id FROM temp.import_by_contact WHERE {event}");
         ctx.tx.execute(
             &format!(
                 "INSERT INTO field_changes (log_id, contact_id, field, old_value, new_value)
                  SELECT ?1, c.id, 'status', c.status, ?2 FROM contacts c
-                 WHERE c.status IN {stronger_than}
-                   AND c.id IN (SELECT contact_id FROM events WHERE id > ?3 AND type = ?4)"
+                 WHERE c.status IN {stronger_than} AND c.id IN ({had_event})"
             ),
-            params![ctx.log_id, status, last_id_before, event],
+            params![ctx.log_id, status],
         )?;
         ctx.tx.execute(
             &format!(
                 "UPDATE contacts SET status = ?1, status_source = 'events', updated_at = ?2
-                 WHERE status IN {stronger_than}
-                   AND id IN (SELECT contact_id FROM events WHERE id > ?3 AND type = ?4)"
+                 WHERE status IN {stronger_than} AND id IN ({had_event})"
             ),
-            params![status, ctx.now, last_id_before, event],
+            params![status, ctx.now],
         )?;
     }
-    for (event, column) in [("open", "last_open_at"), ("click", "last_click_at")] {
-        ctx.tx.execute(
-            &format!(
-                "UPDATE contacts SET {column} = latest.at
-                 FROM (SELECT contact_id, max(occurred_at) AS at FROM events
-                       WHERE id > ?1 AND type = ?2 GROUP BY contact_id) AS latest
-                 WHERE contacts.id = latest.contact_id
-                   AND (contacts.{column} IS NULL OR contacts.{column} < latest.at)"
-            ),
-            params![last_id_before, event],
-        )?;
+    for column in ["last_open_at", "last_click_at"] {
+        ctx.tx.execute_batch(&format!(
+            "UPDATE contacts SET {column} = latest.{column}
+             FROM temp.import_by_contact AS latest
+             WHERE contacts.id = latest.contact_id AND latest.{column} IS NOT NULL
+               AND (contacts.{column} IS NULL OR contacts.{column} < latest.{column})"
+        ))?;
     }
-    Ok(())
+    ctx.tx.execute_batch("DROP TABLE temp.import_by_contact")
 }

@@ -315,12 +315,14 @@ impl RowStream<'_> {
     /// Runs `prepare(row_number, record)` over every data row on a reading thread and
     /// `write(row_number, record, prepared)` on this one, in file order. Parsing and
     /// normalising (CPU) overlaps with SQLite (the transaction), so an import keeps two
-    /// cores busy. Stops with `Cancelled` when the flag is raised, so the caller's
-    /// transaction rolls back; an error on either side stops both.
+    /// cores busy. Written batches go back to the reading thread to be freed there: freeing
+    /// millions of small allocations is work too, and the writing thread is the busier one.
+    /// Stops with `Cancelled` when the flag is raised, so the caller's transaction rolls
+    /// back; an error on either side stops both.
     fn for_each<T: Send>(
         self,
         prepare: impl Fn(u64, &csv::ByteRecord) -> T + Sync,
-        mut write: impl FnMut(u64, &csv::ByteRecord, T) -> Result<(), ImportError>,
+        mut write: impl FnMut(u64, &csv::ByteRecord, &T) -> Result<(), ImportError>,
     ) -> Result<(), ImportError> {
         let RowStream {
             reader,
@@ -334,11 +336,12 @@ impl RowStream<'_> {
             path: path.to_path_buf(),
         };
         let (tx, rx) = crossbeam_channel::bounded::<Batch<T>>(BATCHES_IN_FLIGHT);
+        let (spent_tx, spent_rx) = crossbeam_channel::bounded(BATCHES_IN_FLIGHT);
         let prepare = &prepare;
         // `rx` moves into the closure so that an early return hangs up on the reading
         // thread (its next send fails and it ends) before the scope waits for it.
         std::thread::scope(move |scope| {
-            scope.spawn(move || read_batches(reader, path, prepare, &tx));
+            scope.spawn(move || read_batches(reader, path, prepare, &tx, &spent_rx));
             let mut rows = 0u64;
             let mut next_report = PROGRESS_EVERY;
             for batch in rx.iter() {
@@ -346,10 +349,12 @@ impl RowStream<'_> {
                 if cancel.load(Ordering::Relaxed) {
                     return Err(cancelled());
                 }
-                for (row_number, record, prepared) in batch {
-                    write(row_number, &record, prepared)?;
+                for (row_number, record, prepared) in &batch {
+                    write(*row_number, record, prepared)?;
                     rows += 1;
                 }
+                // Full or gone (the file is read): then it is freed here after all.
+                let _ = spent_tx.try_send(batch);
                 if rows >= next_report {
                     next_report = rows + PROGRESS_EVERY;
                     progress(Progress {
@@ -373,14 +378,23 @@ impl RowStream<'_> {
 }
 
 /// The reading side of [`RowStream::for_each`]: reads records, skips blank rows, prepares
-/// each and sends them in batches. Ends at the end of the file, on a CSV error (sent on),
-/// or when the writing side hangs up.
+/// each and sends them in batches, emptying a written batch from `spent` (if one is back)
+/// for each new one. Ends at the end of the file, on a CSV error (sent on), or when the
+/// writing side hangs up.
 fn read_batches<T>(
     reader: &mut csv::Reader<Box<dyn std::io::Read + Send>>,
     path: &Path,
     prepare: &(impl Fn(u64, &csv::ByteRecord) -> T + Sync),
     out: &crossbeam_channel::Sender<Batch<T>>,
+    spent: &crossbeam_channel::Receiver<Vec<Prepared<T>>>,
 ) {
+    let empty_batch = || match spent.try_recv() {
+        Ok(mut written) => {
+            written.clear();
+            written
+        }
+        Err(_) => Vec::with_capacity(BATCH_ROWS),
+    };
     let mut row_number = 1u64;
     let mut batch = Vec::with_capacity(BATCH_ROWS);
     // Each record is sized like the one before, so reading it rarely reallocates.
@@ -407,7 +421,7 @@ fn read_batches<T>(
         let prepared = prepare(row_number, &record);
         batch.push((row_number, record, prepared));
         if batch.len() == BATCH_ROWS {
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
+            let full = std::mem::replace(&mut batch, empty_batch());
             if out.send(Ok((full, reader.position().byte()))).is_err() {
                 return;
             }
