@@ -116,3 +116,28 @@ fn a_finished_import_toast_shows_its_lines() {
         "{screen}"
     );
 }
+
+/// Past its last row an import still rebuilds indexes and commits; the status bar says it
+/// is finishing instead of offering a cancel that can no longer take effect.
+#[test]
+fn an_import_past_its_last_row_says_it_is_finishing() {
+    use listwarden::tui::action::{Action, JobEvent};
+    let mut s = screen("dark", 100, 24);
+    s.key(KeyCode::Char(':')).keys("import /tmp/big.csv");
+    s.key(KeyCode::Enter);
+    let progress = |done| {
+        Action::Job(JobEvent::Progress {
+            id: 1,
+            rows: 5000,
+            done,
+            total: 100,
+        })
+    };
+    s.update(progress(40));
+    let running = format!("{}", s.draw().backend());
+    assert!(running.contains("x cancel"), "{running}");
+    s.update(progress(100));
+    let finishing = format!("{}", s.draw().backend());
+    assert!(finishing.contains("5,000 rows  finishing…"), "{finishing}");
+    assert!(!finishing.contains("x cancel"), "{finishing}");
+}

@@ -44,8 +44,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     for path in &args.files {
         let mut report = |p: Progress| {
             if show_progress && p.bytes_total > 0 {
+                let finishing = if p.bytes_read >= p.bytes_total {
+                    ", finishing: indexes and commit"
+                } else {
+                    ""
+                };
                 eprint!(
-                    "\r{}: {:>3}% ({} rows)",
+                    "\r{}: {:>3}% ({} rows{finishing})",
                     path.display(),
                     p.bytes_read * 100 / p.bytes_total,
                     p.rows

@@ -132,8 +132,12 @@ fn job_spans(job: &Job, ticks: u64, theme: &Theme) -> Vec<Span<'static>> {
         }
         _ => (format!("[{}]", ".".repeat(BAR)), String::new()),
     };
+    // Past the last row an import still rebuilds indexes and commits (seconds, at a
+    // million rows) and can no longer be cancelled: say so rather than sit at 100%.
     let tail = if job.cancelling {
         " cancelling…".to_string()
+    } else if job.total > 0 && job.done >= job.total {
+        format!(" {} rows  finishing…", group_digits(job.rows))
     } else {
         format!(" {} rows  x cancel", group_digits(job.rows))
     };
