@@ -15,7 +15,7 @@
 //! status is a deliberate, logged action.
 
 use super::row::{ContactRow, Plan, CONTACT_COLUMNS};
-use super::{survivor, ImportError, Rejection, RowStream, Summary, WriteContext};
+use super::{contact_by_key, survivor, ImportError, Rejection, RowStream, Summary, WriteContext};
 use crate::text::status::Status;
 use crate::workspace::indexes::set_aside;
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
@@ -35,10 +35,7 @@ pub(super) fn write(
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    // A file about as large as the workspace (or larger) loads faster with the contact
-    // indexes rebuilt once at the end than updated row by row.
-    let bulk = stream.lines_estimate.saturating_mul(4) >= contacts_before as u64;
-    let aside = if bulk {
+    let aside = if stream.is_bulk_for(contacts_before) {
         Some(set_aside(ctx.tx, &["contacts", "contact_keys"], &[])?)
     } else {
         None
@@ -207,10 +204,7 @@ impl Keys {
         if !self.any_stored {
             return Ok(None);
         }
-        ctx.tx
-            .prepare_cached("SELECT contact_id FROM contact_keys WHERE key = ?1")?
-            .query_row([key], |r| r.get(0))
-            .optional()
+        contact_by_key(ctx.tx, key)
     }
 
     /// Records that `keys` name `contact_id`. For a contact this row created only the

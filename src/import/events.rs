@@ -8,7 +8,7 @@
 //! the newest event.
 
 use super::row::{EventRow, Plan};
-use super::{survivor, ImportError, Rejection, RowStream, Summary, WriteContext};
+use super::{contact_by_key, survivor, ImportError, Rejection, RowStream, Summary, WriteContext};
 use crate::workspace::indexes::set_aside;
 use rusqlite::{params, OptionalExtension};
 use rustc_hash::FxHashMap;
@@ -23,11 +23,9 @@ pub(super) fn write(
     let last_id_before: i64 =
         ctx.tx
             .query_row("SELECT coalesce(max(id), 0) FROM events", [], |r| r.get(0))?;
-    // A file about as large as the events table (or larger) loads faster with the other
-    // event indexes rebuilt once at the end. The identity index stays: it is what refuses
-    // an event already stored, and removing repeats afterwards costs more than it saves.
-    let bulk = stream.lines_estimate.saturating_mul(4) >= last_id_before as u64;
-    let aside = if bulk {
+    // The identity index stays in place even for a large file: it is what refuses an event
+    // already stored, and removing repeats afterwards costs more than it saves.
+    let aside = if stream.is_bulk_for(last_id_before) {
         Some(set_aside(ctx.tx, &["events"], &["events_identity"])?)
     } else {
         None
@@ -135,11 +133,7 @@ fn find_contact(
     external_id: Option<&str>,
 ) -> rusqlite::Result<Option<i64>> {
     let by_email = match email {
-        Some(e) => ctx
-            .tx
-            .prepare_cached("SELECT contact_id FROM contact_keys WHERE key = ?1")?
-            .query_row([format!("email:{e}")], |r| r.get::<_, i64>(0))
-            .optional()?,
+        Some(e) => contact_by_key(ctx.tx, &format!("email:{e}"))?,
         None => None,
     };
     let id = match (by_email, external_id) {

@@ -312,6 +312,13 @@ type Prepared<T> = (u64, csv::ByteRecord, T);
 type Batch<T> = Result<(Vec<Prepared<T>>, u64), ImportError>;
 
 impl RowStream<'_> {
+    /// Whether this file is large against a table of `rows` rows: about a quarter of its
+    /// size or more. Then the table's secondary indexes are cheaper rebuilt once at the end
+    /// than updated row by row.
+    fn is_bulk_for(&self, rows: i64) -> bool {
+        self.lines_estimate.saturating_mul(4) >= rows.max(0) as u64
+    }
+
     /// Runs `prepare(row_number, record)` over every data row on a reading thread and
     /// `write(row_number, record, prepared)` on this one, in file order. Parsing and
     /// normalising (CPU) overlaps with SQLite (the transaction), so an import keeps two
@@ -555,6 +562,14 @@ fn finish_import(
         rusqlite::params![log_id, summary.to_string(), details.to_string()],
     )?;
     Ok(())
+}
+
+/// The contact an identity key (`ext:…`, `email:…`, `fp:…`) was recorded for.
+fn contact_by_key(tx: &rusqlite::Transaction<'_>, key: &str) -> rusqlite::Result<Option<i64>> {
+    use rusqlite::OptionalExtension;
+    tx.prepare_cached("SELECT contact_id FROM contact_keys WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()
 }
 
 /// Follows `merged_into` from a contact to the live one it was merged into (itself when
