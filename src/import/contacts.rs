@@ -52,9 +52,10 @@ pub(super) fn write(
             .query_row("SELECT EXISTS (SELECT 1 FROM audit_erased)", [], |r| {
                 r.get(0)
             })?;
+    let preset = ctx.preset;
     let prepare = |row_number: u64, record: &csv::ByteRecord| {
         plan.contact(row_number, record)
-            .map(Prepared::new)
+            .map(|row| Prepared::new(preset, row))
             .map_err(|rejection| rejection.keeping(record))
     };
     stream.for_each(prepare, |row_number, _record, prepared| {
@@ -94,17 +95,33 @@ pub(super) fn write(
 }
 
 /// A contact row with what the reading thread can work out ahead of the writer: the hash
-/// of its raw values (an identical row for the same contact is not stored twice).
+/// of its raw values (an identical row for the same contact is not stored twice) and its
+/// identity keys.
 struct Prepared {
     row: ContactRow,
     row_hash: String,
+    keys: RowKeys,
 }
 
 impl Prepared {
-    fn new(row: ContactRow) -> Prepared {
-        let row_hash = blake3::hash(row.raw_json.as_bytes()).to_hex().to_string();
-        Prepared { row, row_hash }
+    fn new(preset: &str, row: ContactRow) -> Prepared {
+        let row_hash = row_hash(&row.raw_json);
+        let keys = RowKeys::of(preset, &row);
+        Prepared {
+            row,
+            row_hash,
+            keys,
+        }
     }
+}
+
+/// The hash of a row's raw values: 64 bits of blake3 as 16 hex digits. It only tells one
+/// contact's stored rows apart, a handful each, so a wider hash would buy nothing but bytes
+/// (it is stored twice: in the row and in its index).
+fn row_hash(raw_json: &str) -> String {
+    let mut hex = blake3::hash(raw_json.as_bytes()).to_hex();
+    hex.truncate(16);
+    hex.to_string()
 }
 
 enum Outcome {
@@ -131,10 +148,10 @@ impl State {
 /// The identity keys a row carries.
 struct RowKeys {
     /// `ext:<preset>:<id>`, the email as written standing in for a missing id.
-    ext: Option<String>,
-    email: Option<String>,
+    ext: Option<Key>,
+    email: Option<Key>,
     /// A fingerprint of the identifying fields, for rows with neither.
-    fp: Option<String>,
+    fp: Option<Key>,
 }
 
 impl RowKeys {
@@ -143,13 +160,31 @@ impl RowKeys {
             .external_id
             .as_deref()
             .or(row.email.as_deref())
-            .map(|id| format!("ext:{preset}:{id}"));
-        let email = row.email_norm.as_ref().map(|e| format!("email:{e}"));
+            .map(|id| Key::new(format!("ext:{preset}:{id}")));
+        let email = row
+            .email_norm
+            .as_ref()
+            .map(|e| Key::new(format!("email:{e}")));
         let fp = match (&ext, &email) {
-            (None, None) => Some(fingerprint(preset, row)),
+            (None, None) => Some(Key::new(fingerprint(preset, row))),
             _ => None,
         };
         RowKeys { ext, email, fp }
+    }
+}
+
+/// An identity key with the 128-bit hash [`Keys`] remembers it by.
+struct Key {
+    text: String,
+    hash: u128,
+}
+
+impl Key {
+    fn new(text: String) -> Key {
+        let mut first = [0u8; 16];
+        first.copy_from_slice(&blake3::hash(text.as_bytes()).as_bytes()[..16]);
+        let hash = u128::from_le_bytes(first);
+        Key { text, hash }
     }
 }
 
@@ -189,22 +224,16 @@ impl Keys {
         id > self.last_id_before
     }
 
-    fn hash(key: &str) -> u128 {
-        let mut first = [0u8; 16];
-        first.copy_from_slice(&blake3::hash(key.as_bytes()).as_bytes()[..16]);
-        u128::from_le_bytes(first)
-    }
-
     /// The contact a key names: one this file used it for, else one stored before.
-    fn find(&self, ctx: &WriteContext<'_>, key: Option<&str>) -> rusqlite::Result<Option<i64>> {
+    fn find(&self, ctx: &WriteContext<'_>, key: Option<&Key>) -> rusqlite::Result<Option<i64>> {
         let Some(key) = key else { return Ok(None) };
-        if let Some(&id) = self.this_file.get(&Self::hash(key)) {
+        if let Some(&id) = self.this_file.get(&key.hash) {
             return Ok(Some(id));
         }
         if !self.any_stored {
             return Ok(None);
         }
-        contact_by_key(ctx.tx, key)
+        contact_by_key(ctx.tx, &key.text)
     }
 
     /// Records that `keys` name `contact_id`. For a contact this row created only the
@@ -214,21 +243,21 @@ impl Keys {
     fn record(
         &mut self,
         ctx: &WriteContext<'_>,
-        keys: RowKeys,
+        keys: &RowKeys,
         contact_id: i64,
         created: bool,
     ) -> rusqlite::Result<()> {
         let RowKeys { ext, email, fp } = keys;
-        for key in [&ext, &fp].into_iter().flatten() {
-            self.this_file.insert(Self::hash(key), contact_id);
+        for key in [ext, fp].into_iter().flatten() {
+            self.this_file.insert(key.hash, contact_id);
         }
         let now = if created {
-            [fp, None, None]
+            [fp, &None, &None]
         } else {
             [ext, email, fp]
         };
         for key in now.into_iter().flatten() {
-            insert_key(ctx, &key, contact_id)?;
+            insert_key(ctx, &key.text, contact_id)?;
         }
         Ok(())
     }
@@ -265,13 +294,16 @@ fn upsert(
     row_number: u64,
     prepared: &Prepared,
 ) -> Result<Outcome, ImportError> {
-    let Prepared { row, row_hash } = prepared;
-    let keys = RowKeys::of(ctx.preset, row);
-    let found = match state.keys.find(ctx, keys.ext.as_deref())? {
+    let Prepared {
+        row,
+        row_hash,
+        keys,
+    } = prepared;
+    let found = match state.keys.find(ctx, keys.ext.as_ref())? {
         Some(id) => Some(id),
-        None => match state.keys.find(ctx, keys.email.as_deref())? {
+        None => match state.keys.find(ctx, keys.email.as_ref())? {
             Some(id) if !state.touched(id) => Some(id),
-            _ => state.keys.find(ctx, keys.fp.as_deref())?,
+            _ => state.keys.find(ctx, keys.fp.as_ref())?,
         },
     };
     let (contact_id, outcome) = match found {

@@ -700,6 +700,51 @@ mod tests {
         assert_eq!((later.rows_new, later.rows_updated), (0, 1));
     }
 
+    /// A workspace whose row hashes were written at full length (before migration 6) still
+    /// recognises its rows: re-importing them changes nothing and stores no second copy.
+    #[test]
+    fn rows_stored_with_long_hashes_are_still_recognised() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ws = workspace(dir.path());
+        let rows = "Email,First Name\nann@x.io,Ann\nbob@x.io,Bob\n";
+        import(&mut ws, dir.path(), "a.csv", rows, Kind::Contacts);
+        let raws: Vec<(i64, String)> = {
+            let mut stmt = ws
+                .conn()
+                .prepare("SELECT id, raw FROM source_records")
+                .unwrap();
+            let found = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+            found.collect::<Result<_, _>>().unwrap()
+        };
+        for (id, raw) in &raws {
+            let long = blake3::hash(raw.as_bytes()).to_hex().to_string();
+            ws.conn()
+                .execute(
+                    "UPDATE source_records SET row_hash = ?1 WHERE id = ?2",
+                    rusqlite::params![long, id],
+                )
+                .unwrap();
+        }
+        ws.conn().pragma_update(None, "user_version", 5).unwrap();
+        drop(ws);
+        let mut ws = workspace(dir.path());
+        let again = format!("{rows}cy@x.io,Cy\n");
+        let summary = import(&mut ws, dir.path(), "b.csv", &again, Kind::Contacts);
+        assert_eq!(
+            (
+                summary.rows_new,
+                summary.rows_updated,
+                summary.rows_unchanged
+            ),
+            (1, 0, 2)
+        );
+        let stored: i64 = ws
+            .conn()
+            .query_row("SELECT count(*) FROM source_records", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(stored, 3);
+    }
+
     /// The same events imported twice, in one file or two, are stored once, and indexes set
     /// aside during a large file come back.
     #[test]
