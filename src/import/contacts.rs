@@ -563,14 +563,19 @@ struct CustomFields {
 }
 
 impl CustomFields {
+    /// The field a column feeds: its header, or `Name (2)` for a repeated one.
+    fn name(plan: &Plan, column: usize) -> String {
+        match &plan.columns[column] {
+            super::presets::Column::Custom(name) => name.clone(),
+            super::presets::Column::Known(_) => plan.headers[column].clone(),
+        }
+    }
+
     fn id(&mut self, ctx: &WriteContext<'_>, plan: &Plan, column: usize) -> rusqlite::Result<i64> {
         if let Some(&(id, _)) = self.ids.get(&column) {
             return Ok(id);
         }
-        let name = match &plan.columns[column] {
-            super::presets::Column::Custom(name) => name.clone(),
-            super::presets::Column::Known(_) => plan.headers[column].clone(),
-        };
+        let name = Self::name(plan, column);
         let existing: Option<i64> = ctx
             .tx
             .prepare_cached("SELECT id FROM custom_fields WHERE name = ?1")?
@@ -658,7 +663,7 @@ impl CustomFields {
             )?;
             super::custom::fill_numbers(tx, field_id, settled)?;
             if is_created {
-                created.push((plan.headers[column].clone(), settled.to_string()));
+                created.push((Self::name(plan, column), settled.to_string()));
             }
         }
         created.sort();
