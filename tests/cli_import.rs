@@ -235,7 +235,10 @@ fn duplicate_headers_keep_both_columns() {
     );
     let out = w.ok(&["import", path.to_str().unwrap()]);
     // The summary names the fields as they are stored, so the second is told apart.
-    assert!(out.contains(r#"new custom field "UNSUB_REASON (2)" (text)"#), "{out}");
+    assert!(
+        out.contains(r#"new custom field "UNSUB_REASON (2)" (text)"#),
+        "{out}"
+    );
     assert_eq!(w.stats()["contacts"], 1);
     assert_eq!(
         w.query_i64("SELECT count(*) FROM source_records WHERE raw LIKE '%Other text%'"),
