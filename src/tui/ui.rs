@@ -311,11 +311,11 @@ fn confirm_quit(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     .render(inner, buf);
 }
 
-/// Toasts stack up from the bottom right of the pane, newest lowest, each wrapped to at
-/// most three lines so an import summary is readable at 80 columns.
 /// The most lines one toast takes; the Log pane has the whole text.
 const TOAST_LINES: usize = 3;
 
+/// Toasts stack up from the bottom right of the pane, newest lowest, each wrapped to at
+/// most [`TOAST_LINES`] lines so an import summary is readable at 80 columns.
 fn toasts(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let width = (area.width as usize).saturating_sub(4).min(76);
     let mut bottom = area.bottom();
