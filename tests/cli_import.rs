@@ -407,3 +407,64 @@ fn every_platform_export_imports_into_the_same_fields() {
         assert_eq!(w.query_i64(&sql), 1, "{}: {}", case.file, case.check);
     }
 }
+
+/// A FEBRL-style person file: record id, house number and street in two columns, the
+/// locality as `suburb`, spaces after the commas, no email; one row has no name at all.
+const PERSONS: &str = "rec_id, given_name, surname, street_number, address_1, suburb, postcode, date_of_birth, soc_sec_id\n\
+rec-1-org, harley, mccarthy, 177, pridham street, marsden, 3165, 19080419, 6089216\n\
+rec-1-dup-0, harley, mccarthy, 177, pridham tstreet, marsden, 3165, 19080419, 6089216\n\
+rec-2-org, , , 23, gundulu place, utakarra, 2193, 19921119, 4314184\n";
+
+#[test]
+fn a_person_file_keeps_its_record_ids_addresses_and_every_row() {
+    let w = Workdir::new();
+    let file = w.write("persons.csv", PERSONS);
+    let out = w.ok(&["import", file.to_str().unwrap()]);
+    assert!(out.contains("3 read, 3 new"), "{out}");
+    assert_eq!(
+        w.query_i64("SELECT count(*) FROM contacts WHERE external_id = 'rec-1-dup-0' AND street = '177 pridham tstreet' AND city = 'marsden'"),
+        1
+    );
+    // A row with only an address and a birth date is still somebody.
+    assert_eq!(
+        w.query_i64(
+            "SELECT count(*) FROM contacts WHERE external_id = 'rec-2-org' AND first_name IS NULL"
+        ),
+        1
+    );
+}
+
+#[test]
+fn rows_without_id_or_email_fold_together_only_when_they_describe_one_address() {
+    let w = Workdir::new();
+    // Without the id column, the two harley mccarthy rows differ in their street: two
+    // records for the Duplicates pane, not one contact overwritten by the other.
+    let no_ids: String = PERSONS
+        .lines()
+        .map(|l| l.split_once(", ").map_or(l, |(_, rest)| rest))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let file = w.write("no_ids.csv", &no_ids);
+    let out = w.ok(&["import", file.to_str().unwrap()]);
+    assert!(out.contains("3 read, 3 new"), "{out}");
+    let out = w.ok(&["import", file.to_str().unwrap()]);
+    assert!(out.contains("nothing changed"), "{out}");
+    assert_eq!(w.stats()["contacts"], 3);
+}
+
+#[test]
+fn a_row_without_id_or_email_that_gained_a_street_updates_its_contact() {
+    let w = Workdir::new();
+    let v1 = w.write(
+        "v1.csv",
+        "given_name,surname,postcode\nharley,mccarthy,3165\n",
+    );
+    w.ok(&["import", v1.to_str().unwrap()]);
+    let v2 = w.write(
+        "v2.csv",
+        "given_name,surname,street,postcode\nharley,mccarthy,177 pridham street,3165\n",
+    );
+    let out = w.ok(&["import", v2.to_str().unwrap()]);
+    assert!(out.contains("0 new, 1 updated"), "{out}");
+    assert_eq!(w.stats()["contacts"], 1);
+}

@@ -10,6 +10,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 
 /// The fields the scorer compares, in cell order. Serialised by their `contacts` column
 /// name (see [`Field::name`]).
@@ -155,6 +156,9 @@ pub struct Table {
     pub ids: Vec<i64>,
     cells: Vec<[u32; Field::COUNT]>,
     columns: Vec<Column>,
+    /// Per field, per value: how many people seem to share it (see [`Table::holders`]),
+    /// worked out on first use.
+    holders: [OnceLock<Vec<u32>>; Field::COUNT],
 }
 
 impl Table {
@@ -170,6 +174,7 @@ impl Table {
                     ..Column::default()
                 })
                 .collect(),
+            holders: std::array::from_fn(|_| OnceLock::new()),
         }
     }
 
@@ -251,6 +256,35 @@ impl Table {
     /// The distinct values of one field.
     pub fn column(&self, field: Field) -> &Column {
         &self.columns[field as usize]
+    }
+
+    /// How many different people the contacts carrying value `sym` of `field` seem to be:
+    /// the distinct given names among them (at least one). A mailbox's count of contacts
+    /// is no measure of how common it is in a list with duplicates — one person's eight
+    /// copies share it eight times — whereas `info@` shared by five colleagues has five
+    /// names.
+    pub fn holders(&self, field: Field, sym: u32) -> u32 {
+        let per_value = self.holders[field as usize].get_or_init(|| {
+            let f = field as usize;
+            let mut pairs: Vec<(u32, u32)> = self
+                .cells
+                .iter()
+                .filter(|c| c[f] != MISSING)
+                .map(|c| (c[f], c[Field::First as usize]))
+                .collect();
+            pairs.sort_unstable();
+            pairs.dedup();
+            let mut out = vec![0u32; self.columns[f].len()];
+            for (value, first) in pairs {
+                if first != MISSING {
+                    if let Some(n) = out.get_mut(value as usize) {
+                        *n += 1;
+                    }
+                }
+            }
+            out
+        });
+        per_value.get(sym as usize).copied().unwrap_or(0).max(1)
     }
 
     /// Loads every live contact of the workspace (`merged_into IS NULL`).

@@ -14,7 +14,7 @@
 //! exported, so an older "subscribed" export must never undo an unsubscribe. Lifting a
 //! status is a deliberate, logged action.
 
-use super::row::{ContactRow, Plan, CONTACT_COLUMNS};
+use super::row::{ContactRow, Plan, CONTACT_COLUMNS, IDENTIFYING};
 use super::{contact_by_key, survivor, ImportError, Rejection, RowStream, Summary, WriteContext};
 use crate::text::status::Status;
 use crate::workspace::indexes::set_aside;
@@ -152,6 +152,9 @@ struct RowKeys {
     email: Option<Key>,
     /// A fingerprint of the identifying fields, for rows with neither.
     fp: Option<Key>,
+    /// The fingerprint as made before street and city were part of it, where that
+    /// differs: it finds a contact an earlier import made from this person's row.
+    fp_before: Option<Key>,
 }
 
 impl RowKeys {
@@ -165,11 +168,23 @@ impl RowKeys {
             .email_norm
             .as_ref()
             .map(|e| Key::new(format!("email:{e}")));
-        let fp = match (&ext, &email) {
-            (None, None) => Some(Key::new(fingerprint(preset, row))),
-            _ => None,
+        let (fp, fp_before) = match (&ext, &email) {
+            (None, None) => {
+                let now = fingerprint(preset, row, IDENTIFYING);
+                let before = fingerprint(preset, row, FINGERPRINT_BEFORE);
+                (
+                    Some(Key::new(now.clone())),
+                    (before != now).then(|| Key::new(before)),
+                )
+            }
+            _ => (None, None),
         };
-        RowKeys { ext, email, fp }
+        RowKeys {
+            ext,
+            email,
+            fp,
+            fp_before,
+        }
     }
 }
 
@@ -247,7 +262,7 @@ impl Keys {
         contact_id: i64,
         created: bool,
     ) -> rusqlite::Result<()> {
-        let RowKeys { ext, email, fp } = keys;
+        let RowKeys { ext, email, fp, .. } = keys;
         for key in [ext, fp].into_iter().flatten() {
             self.this_file.insert(key.hash, contact_id);
         }
@@ -303,7 +318,13 @@ fn upsert(
         Some(id) => Some(id),
         None => match state.keys.find(ctx, keys.email.as_ref())? {
             Some(id) if !state.touched(id) => Some(id),
-            _ => state.keys.find(ctx, keys.fp.as_ref())?,
+            _ => match state.keys.find(ctx, keys.fp.as_ref())? {
+                Some(id) => Some(id),
+                None => state
+                    .keys
+                    .find(ctx, keys.fp_before.as_ref())?
+                    .filter(|&id| !state.touched(id)),
+            },
         },
     };
     let (contact_id, outcome) = match found {
@@ -354,17 +375,25 @@ fn has_source(ctx: &WriteContext<'_>, contact_id: i64, row_hash: &str) -> rusqli
         .exists(params![contact_id, row_hash])
 }
 
-/// A stable key for rows with neither id nor email, from what identifies a person.
-fn fingerprint(preset: &str, row: &ContactRow) -> String {
+/// The fields fingerprints were made of before street and city joined them
+/// ([`IDENTIFYING`]): a row that gained a street since an earlier import, or a workspace
+/// from before, still finds its contact — one an earlier import made and this one has not
+/// claimed yet, so two rows of one file never fold together this way.
+const FINGERPRINT_BEFORE: &[&str] = &[
+    "first_name",
+    "last_name",
+    "phone",
+    "company",
+    "postcode",
+    "date_of_birth",
+];
+
+/// A stable key for rows with neither id nor email, from the given identifying fields.
+fn fingerprint(preset: &str, row: &ContactRow, fields: &[&str]) -> String {
     let mut parts: Vec<String> = row
         .values
         .iter()
-        .filter(|(n, _)| {
-            matches!(
-                *n,
-                "first_name" | "last_name" | "phone" | "company" | "postcode" | "date_of_birth"
-            )
-        })
+        .filter(|(n, _)| fields.contains(n))
         .map(|(n, v)| format!("{n}={}", value_text(v).to_lowercase()))
         .collect();
     parts.sort();

@@ -55,6 +55,9 @@ pub enum Field {
     JobTitle,
     Phone,
     Street,
+    /// A house number in a column of its own (FEBRL `street_number`, German `Hausnummer`),
+    /// joined to the street on import.
+    HouseNumber,
     City,
     Region,
     Postcode,
@@ -101,7 +104,7 @@ pub enum Field {
 
 impl Field {
     /// Every field, in declaration order.
-    pub const ALL: [Field; 38] = [
+    pub const ALL: [Field; 39] = [
         Field::ExternalId,
         Field::Email,
         Field::FirstName,
@@ -111,6 +114,7 @@ impl Field {
         Field::JobTitle,
         Field::Phone,
         Field::Street,
+        Field::HouseNumber,
         Field::City,
         Field::Region,
         Field::Postcode,
@@ -155,6 +159,7 @@ impl Field {
             Field::JobTitle => "job_title",
             Field::Phone => "phone",
             Field::Street => "street",
+            Field::HouseNumber => "house_number",
             Field::City => "city",
             Field::Region => "region",
             Field::Postcode => "postcode",
@@ -569,6 +574,10 @@ const SYNONYMS: &[(&str, Field)] = &[
     ("external_id", Field::ExternalId),
     ("record id", Field::ExternalId),
     ("customer id", Field::ExternalId),
+    ("unique_id", Field::ExternalId),
+    ("rec_id", Field::ExternalId),
+    ("person_id", Field::ExternalId),
+    ("uid", Field::ExternalId),
     ("Kundennummer", Field::ExternalId),
     ("email", Field::Email),
     ("e-mail", Field::Email),
@@ -681,8 +690,17 @@ const SYNONYMS: &[(&str, Field)] = &[
     ("calle", Field::Street),
     ("dirección", Field::Street),
     ("domicilio", Field::Street),
+    ("street_number", Field::HouseNumber),
+    ("house number", Field::HouseNumber),
+    ("house no", Field::HouseNumber),
+    ("Hausnummer", Field::HouseNumber),
+    ("Hausnr", Field::HouseNumber),
+    ("numéro de rue", Field::HouseNumber),
+    ("número de calle", Field::HouseNumber),
     ("city", Field::City),
     ("town", Field::City),
+    ("suburb", Field::City),
+    ("locality", Field::City),
     ("Stadt", Field::City),
     ("Ort", Field::City),
     ("Wohnort", Field::City),

@@ -219,6 +219,7 @@ impl Plan {
         let mut full_name = None;
         let mut phone = None;
         let mut country = None;
+        let mut house_number = None;
         let mut status = self.implied_status;
         for (i, column) in self.columns.iter().enumerate() {
             let value = text::clean(&raw[i]);
@@ -241,6 +242,7 @@ impl Plan {
                 Field::FullName => full_name = Some(value),
                 Field::Phone => phone = Some(value),
                 Field::Country => country = Some(value),
+                Field::HouseNumber => house_number = Some(value),
                 Field::Status => status = most_restrictive(status, Status::parse(&value)),
                 Field::Unsubscribed | Field::Bounced | Field::Complained => {
                     if flag_is_set(&value) {
@@ -268,20 +270,20 @@ impl Plan {
         if let Some(name) = full_name {
             split_full_name(&name, &mut out.values);
         }
+        if let Some(number) = house_number {
+            join_house_number(number, &mut out.values);
+        }
         out.status = status;
         out.tags.retain(|t| !t.is_empty());
         out.raw_json = serde_json::to_string(&raw).unwrap_or_default();
         if out.external_id.is_none()
             && out.email.is_none()
-            && !out
-                .values
-                .iter()
-                .any(|(n, _)| matches!(*n, "first_name" | "last_name" | "phone"))
+            && !out.values.iter().any(|(n, _)| IDENTIFYING.contains(n))
         {
             return Err(Rejection::new(
                 row,
                 None,
-                "no email, id, name or phone: nothing identifies this contact",
+                "no email, id, name, phone, company, address or birth date: nothing identifies this contact",
             ));
         }
         Ok(out)
@@ -388,6 +390,29 @@ pub fn parse_number(value: &str) -> Option<f64> {
         _ => kept,
     };
     normalised.parse::<f64>().ok().filter(|n| n.is_finite())
+}
+
+/// The stored fields that tell one person from another when a row has neither id nor
+/// email: a row with none of them is rejected, and they make its fingerprint
+/// (`import::contacts`), so two different people's rows never fold into one contact.
+pub(crate) const IDENTIFYING: &[&str] = &[
+    "first_name",
+    "last_name",
+    "phone",
+    "company",
+    "street",
+    "postcode",
+    "city",
+    "date_of_birth",
+];
+
+/// "177" and "Pridham Street" → street "177 Pridham Street", the way an address line
+/// reads; a house number without a street stands alone.
+fn join_house_number(number: String, values: &mut Vec<(&'static str, Value)>) {
+    match values.iter_mut().find(|(n, _)| *n == "street") {
+        Some((_, Value::Text(street))) => *street = format!("{number} {street}"),
+        _ => values.push(("street", Value::Text(number))),
+    }
 }
 
 /// "Müller, Jörg" → first Jörg, last Müller; "Jörg Müller" → first Jörg, last Müller.
