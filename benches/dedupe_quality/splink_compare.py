@@ -4,7 +4,8 @@ way `cargo bench --bench dedupe_quality` scores listwarden, for a side-by-side.
 
     pip install splink            # duckdb backend; pandas is not needed
     python3 benches/dedupe_quality/gen.py /tmp/dq
-    python3 benches/dedupe_quality/splink_compare.py /tmp/dq
+    python3 benches/dedupe_quality/public_sets.py /tmp/dq [--fake1000 PATH]
+    python3 benches/dedupe_quality/splink_compare.py /tmp/dq [--kind fake1000 ...]
 
 Per kind it builds the model Splink's own tutorials build for such data (name, date,
 email and place comparisons with term frequencies; blocking on name, date and email
@@ -33,6 +34,8 @@ def clean(value):
 
 def iso_date(value):
     value = clean(value)
+    if value and len(value) == 8 and value.isdigit():  # FEBRL's 19081209
+        return f"{value[:4]}-{value[4:6]}-{value[6:]}"
     if value and "." in value:
         parts = value.split(".")
         if len(parts) == 3:
@@ -103,6 +106,15 @@ KINDS = {
 
 
 KINDS["messy_wide"] = KINDS["messy"]
+# The public sets of public_sets.py, under their own id columns.
+KINDS["fake1000"] = dict(KINDS["messy"], id="unique_id")
+for _n in (1, 2, 3):
+    KINDS[f"febrl{_n}"] = dict(
+        KINDS["persons"], id="rec_id",
+        columns={"given_name": "first_name", "surname": "surname", "address_1": "street",
+                 "street_number": "street_number", "postcode": "postcode",
+                 "suburb": "city", "date_of_birth": "dob", "soc_sec_id": "ssn"},
+    )
 
 
 def f1(p, r):
@@ -130,12 +142,15 @@ def evaluate(directory, kind):
     spec = KINDS[kind]
     rows = []
     with open(os.path.join(directory, f"{kind}.csv"), newline="", encoding="utf-8") as f:
-        for rec in csv.DictReader(f):
-            row = {"unique_id": rec["id"]}
+        for rec in csv.DictReader(f, skipinitialspace=True):
+            row = {"unique_id": rec[spec.get("id", "id")].strip()}
             for src, dst in spec["columns"].items():
                 row[dst] = clean(rec.get(src))
             if "dob" in row:
                 row["dob"] = iso_date(row["dob"])
+            if "street_number" in row:  # FEBRL: house number and street in two columns
+                number = row.pop("street_number")
+                row["street"] = " ".join(v for v in (number, row["street"]) if v) or None
             if "phone" in row:
                 row["phone"] = digits(row["phone"])
             rows.append(row)
