@@ -12,7 +12,9 @@
 //!   first/last names meet) and with the nickname-canonical first name (Bob/Robert);
 //! - the first 4 letters of the last name + first 2 of the first name (typos that change
 //!   the sound);
-//! - date of birth + either initial (both names mistyped); date of birth + city;
+//! - date of birth alone (a copy whose names, city and address are all mangled; blocks of
+//!   one birthday stay small, and big ones fall to the sorted neighbourhood below);
+//!   date of birth + either initial (both names mistyped); date of birth + city;
 //! - the sound of either name + the birth year (a copy with one name missing and the day
 //!   mistyped or swapped with the month);
 //! - city + the sound of either name (one of the names missing);
@@ -100,6 +102,7 @@ fn keys(table: &Table, row: usize, out: &mut Vec<u64>) {
     let dob = key(Field::Dob);
     let city = key(Field::City);
     if !dob.is_empty() {
+        out.push(hash(16, &[dob]));
         out.push(hash(6, &[dob, initial(first)]));
         out.push(hash(7, &[dob, initial(last)]));
         if !city.is_empty() {
