@@ -210,7 +210,13 @@ fn email(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
         let (wx, wy) = (alphanumeric(ex), alphanumeric(ey));
         wx.len().min(wy.len()) >= 10 && typo(&wx, &wy, 3) && jaro_winkler(&wx, &wy) >= 0.9
     };
-    if same_digits && ((dx == dy && local_typo) || (sx == sy && sx.len() >= 3 && typo(dx, dy, 1))) {
+    if dx == dy && untagged(lx) == untagged(ly) {
+        // One mailbox with and without a sub-address tag (`lea+news@`): most mail servers
+        // deliver both to one person, not only the providers `mailbox_key` folds.
+        s.add(Field::Email, Level::Fuzzy, 9.0);
+    } else if same_digits
+        && ((dx == dy && local_typo) || (sx == sy && sx.len() >= 3 && typo(dx, dy, 1)))
+    {
         // A typo in the address: m 0.03 (typo rate), u ~1e-4.
         s.add(Field::Email, Level::Fuzzy, 7.0);
     } else if same_digits && dx != dy && scattered() {
@@ -240,6 +246,14 @@ fn email(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
 /// however close the letters are.
 fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// A local part without its sub-address tag: `lea+news` → `lea`.
+fn untagged(local: &str) -> &str {
+    match local.split_once('+') {
+        Some((base, _)) if !base.is_empty() => base,
+        _ => local,
+    }
 }
 
 /// The letters and digits of an address, without `@`, dots and dashes.
@@ -1063,6 +1077,17 @@ mod tests {
             email("julia.taylor@web.de", "jt1979@posteo.de"),
             Some(Level::Differs)
         );
+    }
+
+    #[test]
+    fn a_sub_address_tag_at_any_domain_is_one_mailbox() {
+        let mut a = person("Lea", "Kowalski");
+        a.email_norm = Some("lea.kowalski+news@solaris.fr".into());
+        let mut b = a.clone();
+        b.email_norm = Some("lea.kowalski@solaris.fr".into());
+        let s = pair(a, b);
+        assert_eq!(level(&s, "email"), Some(Level::Fuzzy));
+        assert!(s.score >= LIKELY, "{s:?}");
     }
 
     #[test]
