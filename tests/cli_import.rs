@@ -468,3 +468,29 @@ fn a_row_without_id_or_email_that_gained_a_street_updates_its_contact() {
     assert!(out.contains("0 new, 1 updated"), "{out}");
     assert_eq!(w.stats()["contacts"], 1);
 }
+
+#[test]
+fn a_value_that_cannot_be_read_is_named_with_its_column_and_row_and_kept_in_the_source_row() {
+    let w = Workdir::new();
+    let file = w.write(
+        "births.csv",
+        "email,date_of_birth\nann@example.org,1955-11-92\nbob@example.org,1960-01-02\n",
+    );
+    let out = w.ok(&["import", file.to_str().unwrap()]);
+    assert!(
+        out.contains("2 read, 2 new, 0 updated, 0 unchanged, 0 rejected, 1 value not read"),
+        "{out}"
+    );
+    assert!(
+        out.contains("1 value in column \"date_of_birth\" not read as a date (first at row 2)"),
+        "{out}"
+    );
+    assert_eq!(
+        w.query_i64("SELECT count(*) FROM contacts WHERE date_of_birth IS NULL AND email = 'ann@example.org'"),
+        1
+    );
+    assert_eq!(
+        w.query_i64("SELECT count(*) FROM source_records WHERE raw LIKE '%1955-11-92%'"),
+        1
+    );
+}

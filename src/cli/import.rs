@@ -114,6 +114,16 @@ fn print_summary(summary: &Summary) {
             summary.rejected.len() - REJECTIONS_SHOWN
         );
     }
+    for u in &summary.unread {
+        println!(
+            "  {} value{} in column \"{}\" not read as {} (first at row {}); the contacts go without, the source rows keep them",
+            u.count,
+            if u.count == 1 { "" } else { "s" },
+            u.column,
+            u.expected,
+            u.first_row
+        );
+    }
     for (name, kind) in &summary.new_custom_fields {
         println!("  new custom field \"{name}\" ({kind})");
     }

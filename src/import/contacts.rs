@@ -79,6 +79,10 @@ pub(super) fn write(
                 }
             }
         }
+        for &(column, expected) in &prepared.row.unread {
+            let name = plan.headers.get(column).map_or("", String::as_str);
+            summary.note_unread(name, expected, row_number);
+        }
         match upsert(ctx, plan, &mut state, row_number, prepared)? {
             Outcome::New => summary.rows_new += 1,
             Outcome::Updated => summary.rows_updated += 1,

@@ -113,6 +113,35 @@ pub struct Summary {
     pub rejected: Vec<Rejection>,
     /// Custom fields created by this import, with their inferred types.
     pub new_custom_fields: Vec<(String, String)>,
+    /// Known columns with values that could not be read, one entry per column.
+    pub unread: Vec<Unread>,
+}
+
+/// Values of one column the import could not read as the field's type: the contacts go
+/// without them; their source rows keep them as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unread {
+    pub column: String,
+    /// "a date", "a number"...
+    pub expected: &'static str,
+    pub count: u64,
+    /// The first such row (spreadsheet numbering, header = 1).
+    pub first_row: u64,
+}
+
+impl Summary {
+    /// Counts one unread value of `column` in row `row`.
+    fn note_unread(&mut self, column: &str, expected: &'static str, row: u64) {
+        match self.unread.iter_mut().find(|u| u.column == column) {
+            Some(u) => u.count += 1,
+            None => self.unread.push(Unread {
+                column: column.to_string(),
+                expected,
+                count: 1,
+                first_row: row,
+            }),
+        }
+    }
 }
 
 impl fmt::Display for Summary {
@@ -138,7 +167,13 @@ impl fmt::Display for Summary {
             self.rows_updated,
             self.rows_unchanged,
             self.rejected.len()
-        )
+        )?;
+        let unread: u64 = self.unread.iter().map(|u| u.count).sum();
+        if unread > 0 {
+            let noun = if unread == 1 { "value" } else { "values" };
+            write!(f, ", {unread} {noun} not read")?;
+        }
+        Ok(())
     }
 }
 
@@ -231,6 +266,7 @@ pub fn import_file(
         rows_unchanged: 0,
         rejected: Vec::new(),
         new_custom_fields: Vec::new(),
+        unread: Vec::new(),
     };
     if let Some(previous) = previous_import(ws, &info.content_hash, options.kind)? {
         summary.already_imported_as = Some(previous);
@@ -556,6 +592,7 @@ fn finish_import(
         "rejected": summary.rejected.iter().take(100).collect::<Vec<_>>(),
         "rows_rejected": summary.rejected.len(),
         "new_custom_fields": summary.new_custom_fields,
+        "unread": summary.unread,
     });
     tx.execute(
         "UPDATE maintenance_log SET summary = ?2, details = ?3 WHERE id = ?1",

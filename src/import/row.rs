@@ -31,6 +31,10 @@ pub struct ContactRow {
     pub tags: Vec<String>,
     /// (header index, value) of columns kept as custom fields.
     pub custom: Vec<(usize, String)>,
+    /// (header index, what it should have been) of known columns whose value could not be
+    /// read (a birth date of 1955-11-92): the contact goes without it, the source row
+    /// keeps it, and the summary says so.
+    pub unread: Vec<(usize, &'static str)>,
     /// The row's values exactly as read, as a JSON array (what `source_records` keeps).
     pub raw_json: String,
 }
@@ -55,6 +59,18 @@ enum Type {
     Real,
     Instant,
     Date,
+}
+
+impl Type {
+    /// What a value of this type must look like, for "not read" notes.
+    fn expected(self) -> &'static str {
+        match self {
+            Type::Text => "text",
+            Type::Integer | Type::Real => "a number",
+            Type::Instant => "a date and time",
+            Type::Date => "a date",
+        }
+    }
 }
 
 /// Known fields that are plain contact columns, with their column name and type.
@@ -252,8 +268,9 @@ impl Plan {
                 Field::Tags => out.tags.extend(self.preset.split_multi(field, &value)),
                 _ => {
                     if let Some((name, ty)) = column_of(field) {
-                        if let Some(v) = typed(&value, ty) {
-                            out.values.push((name, v));
+                        match typed(&value, ty) {
+                            Some(v) => out.values.push((name, v)),
+                            None => out.unread.push((i, ty.expected())),
                         }
                     }
                 }
