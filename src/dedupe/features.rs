@@ -8,26 +8,39 @@ use rphonetic::{DoubleMetaphone, Encoder};
 /// A person or place name folded for comparison: transliterated to ASCII (deunicode:
 /// "Müller" → "muller", "Łukasz" → "lukasz", "Øre" → "ore"), lower-cased, punctuation
 /// dropped, spaces collapsed, and the German vowel spellings "ae/oe/ue" reduced to the
-/// plain vowel so "Mueller", "Müller" and "Muller" share one key.
+/// plain vowel so "Mueller", "Müller" and "Muller" share one key (see [`plain_vowels`]).
 pub fn fold_name(s: &str) -> String {
     let ascii = deunicode::deunicode(s);
-    let mut out = String::with_capacity(ascii.len());
-    let mut space = false;
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
     for c in ascii.chars() {
         if c.is_ascii_alphanumeric() {
-            if space && !out.is_empty() {
-                out.push(' ');
-            }
-            space = false;
-            let c = c.to_ascii_lowercase();
-            // "ae"/"oe"/"ue" → "a"/"o"/"u": drop an 'e' that follows one of those vowels.
-            if c == 'e' && matches!(out.as_bytes().last(), Some(b'a' | b'o' | b'u')) {
-                continue;
-            }
-            out.push(c);
-        } else if c.is_whitespace() || matches!(c, '-' | '.' | ',' | '_' | '/') {
-            space = true;
+            word.push(c.to_ascii_lowercase());
+        } else if (c.is_whitespace() || matches!(c, '-' | '.' | ',' | '_' | '/'))
+            && !word.is_empty()
+        {
+            words.push(plain_vowels(&std::mem::take(&mut word)));
         }
+    }
+    if !word.is_empty() {
+        words.push(plain_vowels(&word));
+    }
+    words.join(" ")
+}
+
+/// "mueller" → "muller", "schroeder" → "schroder", "kraemer" → "kramer": an `e` after
+/// a, o or u is the German spelling of an umlaut — except where the word ends in it, or
+/// in `l`, `s` or `ls` after it, as English and Spanish names do (Michael, Samuel, Joel,
+/// Chloe, Joes), which would otherwise lose a letter and meet other names.
+fn plain_vowels(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for (i, c) in word.char_indices() {
+        let after_vowel = matches!(out.as_bytes().last(), Some(b'a' | b'o' | b'u'));
+        let english_ending = matches!(word.get(i + 1..), Some("" | "l" | "s" | "ls"));
+        if c == 'e' && after_vowel && !english_ending {
+            continue;
+        }
+        out.push(c);
     }
     out
 }
@@ -257,6 +270,16 @@ mod tests {
         assert_eq!(fold_name("MULLER"), "muller");
         assert_eq!(fold_name("José-María"), "jose maria");
         assert_eq!(fold_name("  O'Brien "), "obrien");
+        assert_eq!(fold_name("Schroeder-Kraemer"), "schroder kramer");
+    }
+
+    #[test]
+    fn english_names_keep_their_vowels() {
+        assert_eq!(fold_name("Michael"), "michael");
+        assert_eq!(fold_name("Samuel"), "samuel");
+        assert_eq!(fold_name("Joes"), "joes");
+        assert_eq!(fold_name("Chloé"), "chloe");
+        assert_ne!(fold_name("Michael"), fold_name("Michal"));
     }
 
     #[test]
