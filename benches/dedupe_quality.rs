@@ -184,6 +184,15 @@ fn main() {
         public.status().expect("python3").success(),
         "public sets failed"
     );
+    assert!(
+        Command::new("python3")
+            .arg(scripts.join("faker_b2b.py"))
+            .arg(&dir)
+            .status()
+            .expect("python3")
+            .success(),
+        "faker B2B set failed"
+    );
     let mut kinds: Vec<String> = std::fs::read_dir(&dir)
         .expect("outdir")
         .filter_map(|e| {

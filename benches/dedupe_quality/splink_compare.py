@@ -108,6 +108,12 @@ KINDS = {
 KINDS["messy_wide"] = KINDS["messy"]
 # The public sets of public_sets.py, under their own id columns.
 KINDS["fake1000"] = dict(KINDS["messy"], id="unique_id")
+KINDS["fkb2b"] = dict(
+    KINDS["b2b"], id="Record ID",
+    columns={"First Name": "first_name", "Last Name": "surname", "Email": "email",
+             "Phone": "phone", "Company": "company", "Job Title": "job_title",
+             "City": "city", "Country": "country"},
+)
 for _n in (1, 2, 3, 4):
     KINDS[f"febrl{_n}"] = dict(
         KINDS["persons"], id="rec_id",

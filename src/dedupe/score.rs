@@ -253,6 +253,11 @@ fn email(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
         // j.smith@ and john.smith@ at one company: one person's aliases, or two
         // colleagues sharing a surname; weakly for.
         s.add(Field::Email, Level::Partial, 1.0);
+    } else if company_domain && employed && nx != ny {
+        // Mailboxes numbered apart at one company (a.ferran6@ / a.ferran7@, pier@ /
+        // pier.ferrara7@): the company told two people of one name apart, so the name's
+        // agreement is no evidence here.
+        s.add(Field::Email, Level::Colleague, -14.0);
     } else if company_domain && employed {
         // Two mailboxes at one company domain are two colleagues — namesakes too: one
         // person rarely has two (m 0.003, u 0.9).
@@ -561,14 +566,13 @@ fn names(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
         }
         return;
     }
-    if let Some((x, _)) = first {
+    let given = first.map(|(x, _)| {
         let count = table.column(Field::First).count(x);
-        let (level, w) = first_weight(level(Field::First, Field::First, true), count, n);
-        s.add(Field::First, level, w);
-    }
-    if let Some((x, _)) = last {
+        first_weight(level(Field::First, Field::First, true), count, n)
+    });
+    let surname = last.map(|(x, _)| {
         let col = table.column(Field::Last);
-        let (level, w) = match level(Field::Last, Field::Last, false) {
+        match level(Field::Last, Field::Last, false) {
             NameLevel::Exact => (Level::Exact, tf_weight(0.9, col.count(x), n, 3.0, 10.0)),
             NameLevel::Nickname | NameLevel::Fuzzy => (Level::Fuzzy, 4.5),
             NameLevel::Phonetic => (Level::Phonetic, 2.0),
@@ -576,8 +580,26 @@ fn names(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
             NameLevel::Initial => (Level::Initial, 0.5),
             // Surnames change on marriage: m 0.05 / u 0.99.
             NameLevel::Differs => (Level::Differs, -4.5),
-        };
-        s.add(Field::Last, level, w);
+        }
+    });
+    // One full name at three employers or more is common in this list: the two halves
+    // together weigh no more than the full name's own frequency says (u = people / n).
+    let scale = match (first, given, surname) {
+        (Some((x, _)), Some((Level::Exact, fw)), Some((Level::Exact, lw))) => {
+            let people = table.employers(x, table.sym(a, Field::Last));
+            if people >= 3 {
+                (tf_weight(0.81, people, n, 2.0, 20.0) / (fw + lw)).min(1.0)
+            } else {
+                1.0
+            }
+        }
+        _ => 1.0,
+    };
+    for (field, part) in [(Field::First, given), (Field::Last, surname)] {
+        if let Some((level, w)) = part {
+            let w = if w > 0.0 { w * scale } else { w };
+            s.add(field, level, w);
+        }
     }
 }
 
@@ -1112,6 +1134,42 @@ mod tests {
             ),
         );
         assert_eq!(level(&s, "company"), Some(Level::Fuzzy));
+    }
+
+    #[test]
+    fn mailboxes_numbered_apart_are_two_people_of_one_name() {
+        let s = pair(
+            employee("Ani", "Ferrán", "ani.ferran6@cordero.es", "Cordero S.L."),
+            employee("Ani", "Ferrán", "ani.ferran7@cordero.es", "Cordero S.L."),
+        );
+        assert_eq!(level(&s, "email"), Some(Level::Colleague));
+        // Not merged unasked; shown for review at most.
+        assert!(s.score < LIKELY, "{s:?}");
+    }
+
+    #[test]
+    fn a_full_name_found_at_three_employers_is_common_here() {
+        let mut t = Table::new();
+        for (i, company) in ["Masson", "Daniel", "Guyot"].iter().enumerate() {
+            let email = format!("elodie.wagner{i}@gmail.com");
+            t.push(&employee("Élodie", "Wagner", &email, company));
+        }
+        for i in 0..1000 {
+            t.push(&person(&format!("F{i}"), &format!("L{i}")));
+        }
+        let s = score(&t, 0, 1);
+        let names: f32 = s
+            .reasons
+            .iter()
+            .filter(|r| matches!(r.field, Field::First | Field::Last))
+            .map(|r| r.weight)
+            .sum();
+        // Three people in 1,003: the full name weighs log2(0.81 · 1003 / 3), not 8 + 10.
+        assert!(
+            (names - (0.81f32 * 1003.0 / 3.0).log2()).abs() < 0.01,
+            "{s:?}"
+        );
+        assert!(s.score < LIKELY, "{s:?}");
     }
 
     #[test]

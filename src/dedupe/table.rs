@@ -159,6 +159,9 @@ pub struct Table {
     /// Per field, per value: how many people seem to share it (see [`Table::holders`]),
     /// worked out on first use.
     holders: [OnceLock<Vec<u32>>; Field::COUNT],
+    /// Per full name (given name, surname symbols): how many employers it is found at
+    /// (see [`Table::employers`]), worked out on first use.
+    employers: OnceLock<HashMap<(u32, u32), u32>>,
 }
 
 impl Table {
@@ -175,6 +178,7 @@ impl Table {
                 })
                 .collect(),
             holders: std::array::from_fn(|_| OnceLock::new()),
+            employers: OnceLock::new(),
         }
     }
 
@@ -285,6 +289,33 @@ impl Table {
             out
         });
         per_value.get(sym as usize).copied().unwrap_or(0).max(1)
+    }
+
+    /// At how many different companies the full name `first` `last` (symbols) is found
+    /// (0 when never with a company). Three people of one name at three employers show a
+    /// name common in this list, however rare each half of it is.
+    pub fn employers(&self, first: u32, last: u32) -> u32 {
+        let counts = self.employers.get_or_init(|| {
+            let (f, l, c) = (
+                Field::First as usize,
+                Field::Last as usize,
+                Field::Company as usize,
+            );
+            let mut named: Vec<(u32, u32, u32)> = self
+                .cells
+                .iter()
+                .filter(|r| r[f] != MISSING && r[l] != MISSING && r[c] != MISSING)
+                .map(|r| (r[f], r[l], r[c]))
+                .collect();
+            named.sort_unstable();
+            named.dedup();
+            let mut out = HashMap::new();
+            for (first, last, _) in named {
+                *out.entry((first, last)).or_insert(0) += 1;
+            }
+            out
+        });
+        counts.get(&(first, last)).copied().unwrap_or(0)
     }
 
     /// Loads every live contact of the workspace (`merged_into IS NULL`).
