@@ -12,7 +12,6 @@
 
 use listwarden::dedupe::block::{candidates, unpack};
 use listwarden::dedupe::scan::find_in;
-use listwarden::dedupe::score::LIKELY;
 use listwarden::dedupe::table::Table;
 use listwarden::import::{import_file, Kind, Options};
 use listwarden::workspace::{OpenOptions, Workspace};
@@ -119,7 +118,7 @@ fn evaluate(dir: &Path, kind: &str) {
     let predicted: HashSet<(usize, usize)> = found
         .pairs
         .iter()
-        .filter(|p| p.score >= LIKELY)
+        .filter(|p| p.score >= found.thresholds.likely)
         .map(|p| {
             (
                 row_of[&p.a].min(row_of[&p.b]),

@@ -5,7 +5,6 @@ use super::Context;
 use crate::dedupe::merge::{self, Survivor};
 use crate::dedupe::pairs::{self, resolve};
 use crate::dedupe::scan::{self, Progress};
-use crate::dedupe::score::LIKELY;
 use crate::text::inert;
 use anyhow::{bail, Context as _};
 use std::io::{BufRead, IsTerminal, Write};
@@ -140,7 +139,11 @@ fn run_pairs(ctx: &Context, min_score: Option<f64>, csv: bool) -> anyhow::Result
     if scans == 0 {
         bail!("no duplicate scan yet: run `listwarden dedupe scan` first");
     }
-    let list = pairs::list(ws.conn(), min_score.unwrap_or(f64::from(LIKELY)))?;
+    let bar = match min_score {
+        Some(score) => score,
+        None => f64::from(pairs::thresholds(ws.conn())?.likely),
+    };
+    let list = pairs::list(ws.conn(), bar)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if csv {

@@ -12,7 +12,7 @@
 //! another copy that has only an email and a birth date, yet both match the full record.
 //! What separates two people is evidence against, not a lack of evidence for.
 
-use super::score::{score_value, POSSIBLE};
+use super::score::score_value;
 use super::table::Table;
 use std::collections::{HashMap, HashSet};
 
@@ -22,13 +22,15 @@ pub const MAX_CLUSTER: usize = 50;
 
 /// Groups rows. `likely` are (row a, row b, score) at or above the likely threshold;
 /// `known` holds every scored pair's score (keyed smaller row first); `forbidden` the
-/// pairs a person marked "not a duplicate". Returns each cluster's rows (two or more),
-/// sorted, clusters in order of their smallest row.
+/// pairs a person marked "not a duplicate"; two groups join only when their pairs score
+/// `possible` or more on average. Returns each cluster's rows (two or more), sorted,
+/// clusters in order of their smallest row.
 pub fn clusters(
     table: &Table,
     likely: &[(usize, usize, f32)],
     known: &HashMap<(usize, usize), f32>,
     forbidden: &HashSet<(usize, usize)>,
+    possible: f32,
 ) -> Vec<Vec<usize>> {
     let mut order: Vec<&(usize, usize, f32)> = likely.iter().collect();
     order.sort_by(|x, y| y.2.total_cmp(&x.2).then((x.0, x.1).cmp(&(y.0, y.1))));
@@ -61,7 +63,7 @@ pub fn clusters(
                 count += 1.0;
                 s >= 0.0
             })
-        }) && total / count >= POSSIBLE;
+        }) && total / count >= possible;
         if !compatible {
             continue;
         }
@@ -87,6 +89,7 @@ pub fn clusters(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dedupe::score::POSSIBLE;
     use crate::dedupe::table::RawContact;
 
     #[test]
@@ -102,7 +105,7 @@ mod tests {
         // Pretend both links to the initial are likely; Jon vs Jane is not.
         let likely = [(0, 1, 20.0), (1, 2, 19.0)];
         let known = HashMap::from([((0, 2), 1.0)]);
-        let groups = clusters(&t, &likely, &known, &HashSet::new());
+        let groups = clusters(&t, &likely, &known, &HashSet::new(), POSSIBLE);
         assert_eq!(groups, vec![vec![0, 1]]);
     }
 
@@ -114,13 +117,13 @@ mod tests {
         let likely = [(0, 1, 20.0), (0, 2, 18.0)];
         let known = HashMap::from([((0, 1), 20.0), ((0, 2), 18.0), ((1, 2), 2.0)]);
         assert_eq!(
-            clusters(&t, &likely, &known, &HashSet::new()),
+            clusters(&t, &likely, &known, &HashSet::new(), POSSIBLE),
             vec![vec![0, 1, 2]]
         );
         // Evidence against (different birth dates, say) keeps them apart.
         let known = HashMap::from([((0, 1), 20.0), ((0, 2), 18.0), ((1, 2), -3.0)]);
         assert_eq!(
-            clusters(&t, &likely, &known, &HashSet::new()),
+            clusters(&t, &likely, &known, &HashSet::new(), POSSIBLE),
             vec![vec![0, 1]]
         );
     }
@@ -131,9 +134,12 @@ mod tests {
         let likely = [(0, 1, 20.0), (1, 2, 20.0)];
         let known = HashMap::from([((0, 1), 20.0), ((1, 2), 20.0), ((0, 2), 20.0)]);
         let forbidden = HashSet::from([(0, 2)]);
-        assert_eq!(clusters(&t, &likely, &known, &forbidden), vec![vec![0, 1]]);
         assert_eq!(
-            clusters(&t, &likely, &known, &HashSet::new()),
+            clusters(&t, &likely, &known, &forbidden, POSSIBLE),
+            vec![vec![0, 1]]
+        );
+        assert_eq!(
+            clusters(&t, &likely, &known, &HashSet::new(), POSSIBLE),
             vec![vec![0, 1, 2]]
         );
     }

@@ -1,7 +1,7 @@
 //! Reading the stored pairs of the latest scan, naming contacts by external id, and the
 //! remembered "not a duplicate" decision.
 
-use super::score::{reasons_text, Reason};
+use super::score::{reasons_text, Reason, Thresholds};
 use super::DedupeError;
 use crate::workspace::{append_log, LogEntry, Workspace};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -32,6 +32,24 @@ pub fn display_id(id: i64, external: Option<String>) -> String {
     external
         .filter(|e| !e.is_empty())
         .unwrap_or_else(|| format!("#{id}"))
+}
+
+/// The bars the latest scan used (they rise with the list's size; see [`Thresholds`]);
+/// those of a small list before any scan.
+pub fn thresholds(conn: &Connection) -> Result<Thresholds, DedupeError> {
+    let latest = conn
+        .query_row(
+            "SELECT likely_at, possible_at FROM dedupe_scans ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get::<_, f64>(0)?, r.get::<_, f64>(1)?)),
+        )
+        .optional()?;
+    Ok(
+        latest.map_or_else(Thresholds::default, |(likely, possible)| Thresholds {
+            likely: likely as f32,
+            possible: possible as f32,
+        }),
+    )
 }
 
 /// Stored pairs at or above `min_score` whose contacts are both still live, strongest first.

@@ -11,7 +11,7 @@
 
 use super::merge::{self, Survivor};
 use super::pairs::{self, StoredPair};
-use super::score::POSSIBLE;
+use super::score::Thresholds;
 use super::DedupeError;
 use crate::workspace::Workspace;
 use rusqlite::Connection;
@@ -115,15 +115,19 @@ fn live_merge(conn: &Connection, survivor: i64, absorbed: i64) -> rusqlite::Resu
 #[derive(Debug, Clone, PartialEq)]
 pub struct Queue {
     pub scan: Option<i64>,
+    /// The bars that scan used.
+    pub thresholds: Thresholds,
     pub pairs: Vec<StoredPair>,
 }
 
 /// Reads the [`Queue`].
 pub fn queue(conn: &Connection) -> Result<Queue, DedupeError> {
     let scan = conn.query_row("SELECT max(id) FROM dedupe_scans", [], |r| r.get(0))?;
+    let thresholds = pairs::thresholds(conn)?;
     Ok(Queue {
         scan,
-        pairs: pairs::list(conn, f64::from(POSSIBLE))?,
+        thresholds,
+        pairs: pairs::list(conn, f64::from(thresholds.possible))?,
     })
 }
 

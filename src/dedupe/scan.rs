@@ -2,7 +2,7 @@
 
 use super::block::{candidates, unpack};
 use super::cluster::clusters;
-use super::score::{score, score_value, Reason, LIKELY, POSSIBLE};
+use super::score::{score, score_value, Reason, Thresholds};
 use super::table::Table;
 use super::DedupeError;
 use crate::workspace::{append_log, LogEntry, Workspace};
@@ -36,7 +36,9 @@ pub struct Pair {
 pub struct Found {
     pub contacts: usize,
     pub candidates: usize,
-    /// Pairs at or above [`POSSIBLE`], strongest first.
+    /// The bars for this list's size.
+    pub thresholds: Thresholds,
+    /// Pairs at or above the possible-duplicate bar, strongest first.
     pub pairs: Vec<Pair>,
     /// Clusters of likely duplicates, by `contacts.id`.
     pub clusters: Vec<Vec<i64>>,
@@ -44,7 +46,8 @@ pub struct Found {
 
 impl Found {
     pub fn likely(&self) -> usize {
-        self.pairs.iter().filter(|p| p.score >= LIKELY).count()
+        let bar = self.thresholds.likely;
+        self.pairs.iter().filter(|p| p.score >= bar).count()
     }
 }
 
@@ -63,10 +66,11 @@ pub struct Summary {
     pub elapsed_ms: u64,
 }
 
-/// Scores candidate pairs on all cores; keeps those at or above [`POSSIBLE`].
+/// Scores candidate pairs on all cores; keeps those at or above `possible`.
 fn score_all(
     table: &Table,
     cands: &[u64],
+    possible: f32,
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Vec<(usize, usize, super::score::Scored)>, DedupeError> {
@@ -88,7 +92,7 @@ fn score_all(
                             }
                         }
                         let (a, b) = unpack(p);
-                        if score_value(table, a, b) >= POSSIBLE {
+                        if score_value(table, a, b) >= possible {
                             out.push((a, b, score(table, a, b)));
                         }
                     }
@@ -174,7 +178,8 @@ pub fn find_in(
     if cancel.load(Ordering::Relaxed) {
         return Err(DedupeError::Cancelled);
     }
-    let mut scored = score_all(table, &cands, cancel, progress)?;
+    let thresholds = Thresholds::for_list(table.len());
+    let mut scored = score_all(table, &cands, thresholds.possible, cancel, progress)?;
     scored.retain(|(a, b, _)| !forbidden.contains(&(*a, *b)));
     progress(Progress {
         phase: "clustering",
@@ -185,10 +190,10 @@ pub fn find_in(
         scored.iter().map(|(a, b, s)| ((*a, *b), s.score)).collect();
     let likely: Vec<(usize, usize, f32)> = scored
         .iter()
-        .filter(|(_, _, s)| s.score >= LIKELY)
+        .filter(|(_, _, s)| s.score >= thresholds.likely)
         .map(|(a, b, s)| (*a, *b, s.score))
         .collect();
-    let groups = clusters(table, &likely, &known, forbidden);
+    let groups = clusters(table, &likely, &known, forbidden, thresholds.possible);
     let mut cluster_of: HashMap<usize, i64> = HashMap::new();
     for (i, g) in groups.iter().enumerate() {
         for &row in g {
@@ -221,6 +226,7 @@ pub fn find_in(
     Ok(Found {
         contacts: table.len(),
         candidates: cands.len(),
+        thresholds,
         pairs,
         clusters: groups
             .iter()
@@ -253,8 +259,8 @@ pub fn scan(
         possible_pairs: found.pairs.len() - found.likely(),
         clusters: found.clusters.len(),
         contacts_in_clusters: found.clusters.iter().map(Vec::len).sum(),
-        likely_threshold: LIKELY,
-        possible_threshold: POSSIBLE,
+        likely_threshold: found.thresholds.likely,
+        possible_threshold: found.thresholds.possible,
         elapsed_ms,
     };
     let user = ws.user().to_string();
@@ -289,8 +295,8 @@ pub fn scan(
                 summary.likely_pairs as i64,
                 summary.possible_pairs as i64,
                 summary.clusters as i64,
-                f64::from(LIKELY),
-                f64::from(POSSIBLE)
+                f64::from(found.thresholds.likely),
+                f64::from(found.thresholds.possible)
             ],
         )?;
         let scan_id = tx.last_insert_rowid();

@@ -27,7 +27,7 @@
 //! as a match signal (colleagues dominate the agreeing pairs), the failure mode the issue
 //! reports for Splink and recordlinkage.
 
-use super::features::{dob_key, is_free_mail};
+use super::features::dob_key;
 use super::nicknames::canonical;
 use super::table::{Field, Table, MISSING};
 use rustc_hash::FxHashMap;
@@ -106,21 +106,63 @@ pub fn reasons_text(reasons: &[Reason]) -> String {
         .join("; ")
 }
 
-/// Score at or above which a pair is a likely duplicate (2^12 : 1 evidence); chosen on
-/// the generated and public labelled sets of benches/dedupe_quality (BENCHMARKS.md),
-/// one value for all of them.
+/// Score at or above which a pair is a likely duplicate (2^12 : 1 evidence) in a list of
+/// up to [`BASE_LIST`] contacts; chosen on the generated and public labelled sets of
+/// benches/dedupe_quality (BENCHMARKS.md), one value for all of them.
 pub const LIKELY: f32 = 12.0;
-/// Score at or above which a pair is shown for review as a possible duplicate.
+/// Score at or above which a pair is shown for review as a possible duplicate (same
+/// list size).
 pub const POSSIBLE: f32 = 8.0;
+
+/// The list size [`LIKELY`] and [`POSSIBLE`] are set for.
+const BASE_LIST: f32 = 5000.0;
 
 /// Lists smaller than this are treated as this large when turning value counts into
 /// frequencies.
 const MIN_POPULATION: f32 = 1000.0;
 
-/// `log2(m / p)` with p the value's share of the list, clamped to `[lo, hi]`.
+/// The bars a pair's score must clear in a list of a given size.
+///
+/// The score is evidence (a likelihood ratio, in bits); whether that makes a pair one
+/// person also depends on the odds before any evidence — and those fall as the list
+/// grows: with ten times the contacts there are a hundred times the pairs but only ten
+/// times the duplicates, so ten times the chance coincidences ("Emily King, London")
+/// per true pair. Both bars rise by `log2(n / 5,000)` above 5,000 contacts (+4.3 at
+/// 100,000, +7.6 at a million), and so does the most one field's frequency weight may
+/// reach (see [`tf_weight`]), so a rare value stays as decisive as in a small list.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Thresholds {
+    pub likely: f32,
+    pub possible: f32,
+}
+
+impl Thresholds {
+    /// The bars for a list of `contacts` contacts.
+    pub fn for_list(contacts: usize) -> Thresholds {
+        let rise = list_rise(contacts);
+        Thresholds {
+            likely: LIKELY + rise,
+            possible: POSSIBLE + rise,
+        }
+    }
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds::for_list(0)
+    }
+}
+
+/// How much the bars rise for a list of `n`: `log2(n / 5,000)`, at least 0.
+fn list_rise(n: usize) -> f32 {
+    (n as f32 / BASE_LIST).log2().max(0.0)
+}
+
+/// `log2(m / p)` with p the value's share of the list, clamped to `[lo, hi]` (`hi` rising
+/// with the list like the [`Thresholds`]).
 fn tf_weight(m: f32, count: u32, n: usize, lo: f32, hi: f32) -> f32 {
     let p = count.max(1) as f32 / (n as f32).max(MIN_POPULATION);
-    (m / p).log2().clamp(lo, hi)
+    (m / p).log2().clamp(lo, hi + list_rise(n))
 }
 
 /// Scores rows `a` and `b` of `table`, with the explanation.
@@ -201,12 +243,15 @@ fn email(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
     // typo; at a free-mail provider, or where no record names a company, a number that
     // lost a digit to a typo (bianchi53@ / bianchip3@) still counts as the same number.
     let (nx, ny) = (digits(ex), digits(ey));
-    let free = is_free_mail(dx) || is_free_mail(dy);
+    let free = table.at_provider(x) || table.at_provider(y);
     let company_domain = dx == dy && !dx.is_empty() && !free;
     let employed = [a, b]
         .iter()
         .any(|&r| table.sym(r, Field::Company) != MISSING);
-    let same_digits = nx == ny || ((free || !employed) && one_dropped(&nx, &ny));
+    // A number where the other address has none is the provider's or the company's
+    // way of telling two people of one name apart (aisha.sanchez@ / aisha.sanchez3@).
+    let same_digits = nx == ny
+        || ((free || !employed) && !nx.is_empty() && !ny.is_empty() && one_dropped(&nx, &ny));
     let typo = |p: &str, q: &str, max: usize| damerau_levenshtein(p, q) <= max;
     // Separators in the local part are the most common slip (max.jones@ / maxjones@).
     let (sx, sy) = (squash(lx), squash(ly));
@@ -240,15 +285,24 @@ fn email(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
     } else if same_digits
         && ((dx == dy && local_typo) || (sx == sy && sx.len() >= 3 && typo(dx, dy, 1)))
     {
-        // A typo in the address: m 0.03 (typo rate), u ~1e-4.
-        s.add(Field::Email, Level::Fuzzy, 7.0);
+        // A typo in the address: m 0.03 (typo rate), u ~1e-4 — except the same name with
+        // and without separators (oliver.weber@ / oliverweber@), the way two namesakes at
+        // one provider are told apart.
+        if sx == sy && only_name(table, a, lx) {
+            s.add(Field::Email, Level::Partial, 2.0);
+        } else {
+            s.add(Field::Email, Level::Fuzzy, 7.0);
+        }
     } else if same_digits && dx != dy && scattered() {
         // Several slips: m 0.02, u ~1e-4 (strangers' addresses are rarely this close).
         s.add(Field::Email, Level::Fuzzy, 6.0);
     } else if lx == ly && lx.len() >= 6 && free {
-        // The same personal local part at another provider: m 0.05, u ~1e-3. Two company
-        // domains sharing "first.last" only repeat the name (scored once, as the name).
-        s.add(Field::Email, Level::Partial, 4.0);
+        // The same personal local part at another provider: m 0.05, u ~1e-3 — unless it
+        // is only the name (rahul.karlsson@), which namesakes write alike too and which
+        // the name comparison has already counted. Two company domains sharing
+        // "first.last" only repeat the name as well.
+        let w = if only_name(table, a, lx) { 1.0 } else { 4.0 };
+        s.add(Field::Email, Level::Partial, w);
     } else if company_domain && same_digits && shares_name_part(table, a, b, lx, ly) {
         // j.smith@ and john.smith@ at one company: one person's aliases, or two
         // colleagues sharing a surname; weakly for.
@@ -358,6 +412,29 @@ fn same_letters(x: &str, y: &str) -> bool {
         }
     }
     i == short.len()
+}
+
+/// Whether a local part is nothing but the record's name in one of the usual patterns
+/// (first.last, firstlast, lastfirst, f.last, first.l, first), separators and case aside.
+fn only_name(table: &Table, row: usize, local: &str) -> bool {
+    let letters: String = local.chars().filter(char::is_ascii_alphabetic).collect();
+    let key = |field| {
+        table
+            .key(row, field)
+            .map(|k| k.replace([' ', '-', '\''], ""))
+    };
+    let (Some(first), Some(last)) = (key(Field::First), key(Field::Last)) else {
+        return false;
+    };
+    let initial = |s: &str| s.chars().next().map(String::from).unwrap_or_default();
+    [
+        format!("{first}{last}"),
+        format!("{last}{first}"),
+        format!("{}{last}", initial(&first)),
+        format!("{first}{}", initial(&last)),
+        first.clone(),
+    ]
+    .contains(&letters)
 }
 
 /// Whether both local parts contain the last name of either record.
@@ -780,8 +857,8 @@ fn work_domains_differ(table: &Table, a: usize, b: usize) -> bool {
     let col = table.column(Field::Email);
     let domain = |sym| col.get(sym).rsplit_once('@').map_or("", |(_, d)| d);
     let (dx, dy) = (domain(x), domain(y));
-    let work = |d: &str| !d.is_empty() && !is_free_mail(d);
-    work(dx) && work(dy) && dx != dy
+    let work = |sym, d: &str| !d.is_empty() && !table.at_provider(sym);
+    work(x, dx) && work(y, dy) && dx != dy
 }
 
 /// Fields with fixed weights for (exact, fuzzy, differs); fuzzy needs the same numbers.
@@ -837,8 +914,9 @@ fn place(
 fn country(table: &Table, a: usize, b: usize, s: &mut Scored) {
     if let Some((x, y)) = both(table, a, b, Field::Country) {
         if x != y {
-            // Most lists are one or a few countries, so agreement says little.
-            s.add(Field::Country, Level::Differs, -2.0);
+            // Most lists are one or a few countries, so agreement says little; people
+            // rarely change country between two exports (m 0.06 / u 0.9).
+            s.add(Field::Country, Level::Differs, -4.0);
         }
     }
 }
@@ -1134,6 +1212,97 @@ mod tests {
             ),
         );
         assert_eq!(level(&s, "company"), Some(Level::Fuzzy));
+    }
+
+    #[test]
+    fn the_bars_rise_with_the_list() {
+        assert_eq!(Thresholds::for_list(800).likely, LIKELY);
+        assert_eq!(Thresholds::for_list(5000).possible, POSSIBLE);
+        let big = Thresholds::for_list(100_000);
+        assert!(
+            (big.likely - (LIKELY + 20f32.log2())).abs() < 1e-4,
+            "{big:?}"
+        );
+        assert!(
+            (big.possible - (POSSIBLE + 20f32.log2())).abs() < 1e-4,
+            "{big:?}"
+        );
+        // A unique value's weight may rise by as much, so it stays as decisive.
+        let rise = 20f32.log2();
+        assert!((tf_weight(0.9, 1, 100_000, 2.0, 8.0) - (8.0 + rise)).abs() < 1e-4);
+        assert_eq!(tf_weight(0.9, 1, 5000, 2.0, 8.0), 8.0);
+    }
+
+    #[test]
+    fn namesakes_addresses_at_one_provider_are_not_typos() {
+        let named = |first: &str, last: &str, x: &str, y: &str| {
+            let mut a = person(first, last);
+            a.email_norm = Some(x.into());
+            let mut b = a.clone();
+            b.email_norm = Some(y.into());
+            level(&pair(a, b), "email")
+        };
+        // A number where the other address has none, and the same name with and without
+        // a separator: how a provider tells two people of one name apart.
+        assert_eq!(
+            named(
+                "Aisha",
+                "Sanchez",
+                "aisha.sanchez@gmail.com",
+                "aisha.sanchez3@gmail.com"
+            ),
+            Some(Level::Differs)
+        );
+        assert_eq!(
+            named(
+                "Oliver",
+                "Weber",
+                "oliver.weber@hotmail.com",
+                "oliverweber@hotmail.com"
+            ),
+            Some(Level::Partial)
+        );
+        // A digit lost from a number, and separators left out of a mailbox that is more
+        // than the name, still are typos.
+        assert_eq!(
+            named(
+                "Emma",
+                "Bianchi",
+                "bianchi53@gmail.com",
+                "bianchi3@gmail.com"
+            ),
+            Some(Level::Fuzzy)
+        );
+        assert_eq!(
+            named(
+                "Max",
+                "Jones",
+                "max.jones.design@web.de",
+                "maxjonesdesign@web.de"
+            ),
+            Some(Level::Fuzzy)
+        );
+        // The bare name at two providers says no more than the names do.
+        let s = pair(
+            employee(
+                "Rahul",
+                "Karlsson",
+                "rahul.karlsson@icloud.com",
+                "Northstar AG",
+            ),
+            employee(
+                "Rahul",
+                "Karlsson",
+                "rahul.karlsson@outlook.com",
+                "Northstar AG",
+            ),
+        );
+        let w = s
+            .reasons
+            .iter()
+            .find(|r| r.field == Field::Email)
+            .map(|r| r.weight);
+        assert_eq!(w, Some(1.0), "{s:?}");
     }
 
     #[test]

@@ -3,10 +3,13 @@
 //! frequency for free (the term-frequency adjustment of the weights), and keeps 1M
 //! contacts in well under a gigabyte, since every distinct value is stored once.
 
-use super::features::{company_key, fold_name, is_person_id_field, phonetic, street_key};
+use super::features::{
+    company_key, fold_name, is_free_mail, is_person_id_field, phonetic, street_key,
+};
 use crate::text::email::mailbox_key;
 use crate::text::phone::to_e164;
 use rusqlite::Connection;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -161,7 +164,10 @@ pub struct Table {
     holders: [OnceLock<Vec<u32>>; Field::COUNT],
     /// Per full name (given name, surname symbols): how many employers it is found at
     /// (see [`Table::employers`]), worked out on first use.
-    employers: OnceLock<HashMap<(u32, u32), u32>>,
+    employers: OnceLock<FxHashMap<(u32, u32), u32>>,
+    /// Per email value: whether its domain is a mail provider's (see
+    /// [`Table::at_provider`]), worked out on first use.
+    providers: OnceLock<Vec<bool>>,
 }
 
 impl Table {
@@ -179,6 +185,7 @@ impl Table {
                 .collect(),
             holders: std::array::from_fn(|_| OnceLock::new()),
             employers: OnceLock::new(),
+            providers: OnceLock::new(),
         }
     }
 
@@ -291,6 +298,37 @@ impl Table {
         per_value.get(sym as usize).copied().unwrap_or(0).max(1)
     }
 
+    /// Whether the address `sym` (of [`Field::Email`]) is at a mail provider rather than
+    /// an employer: a known free-mail or ISP domain, or one that contacts of four or more
+    /// different companies use — a provider the list of known ones lacks, or the
+    /// `example.com` of a generated list.
+    pub fn at_provider(&self, sym: u32) -> bool {
+        let flags = self.providers.get_or_init(|| {
+            let col = &self.columns[Field::Email as usize];
+            let domain = |s: u32| col.get(s).rsplit_once('@').map_or("", |(_, d)| d);
+            let (e, c) = (Field::Email as usize, Field::Company as usize);
+            let mut seen: Vec<(&str, u32)> = self
+                .cells
+                .iter()
+                .filter(|r| r[e] != MISSING && r[c] != MISSING)
+                .map(|r| (domain(r[e]), r[c]))
+                .collect();
+            seen.sort_unstable();
+            seen.dedup();
+            let mut employers: FxHashMap<&str, u32> = FxHashMap::default();
+            for (d, _) in seen {
+                *employers.entry(d).or_insert(0) += 1;
+            }
+            (0..col.len() as u32)
+                .map(|s| {
+                    let d = domain(s);
+                    is_free_mail(d) || employers.get(d).is_some_and(|&n| n >= 4)
+                })
+                .collect()
+        });
+        flags.get(sym as usize).copied().unwrap_or(false)
+    }
+
     /// At how many different companies the full name `first` `last` (symbols) is found
     /// (0 when never with a company). Three people of one name at three employers show a
     /// name common in this list, however rare each half of it is.
@@ -309,7 +347,7 @@ impl Table {
                 .collect();
             named.sort_unstable();
             named.dedup();
-            let mut out = HashMap::new();
+            let mut out = FxHashMap::default();
             for (first, last, _) in named {
                 *out.entry((first, last)).or_insert(0) += 1;
             }

@@ -210,8 +210,8 @@ pub fn review(conn: &Connection, now: i64) -> Result<Review, MaintenanceError> {
     let since = previous.as_ref().map_or(0, |p| p.at);
     let audit = crate::audit::run(conn, now)?;
     let health = health::health(conn, now, since)?;
-    let pending_pairs =
-        crate::dedupe::pairs::list(conn, f64::from(crate::dedupe::score::POSSIBLE))?.len();
+    let possible = crate::dedupe::pairs::thresholds(conn)?.possible;
+    let pending_pairs = crate::dedupe::pairs::list(conn, f64::from(possible))?.len();
     let snapshot = Snapshot {
         at: now,
         contacts: audit.contacts,

@@ -10,7 +10,7 @@
 
 use crate::dedupe::pairs::StoredPair;
 use crate::dedupe::review::{Key as Decision, Queue, Review, Side};
-use crate::dedupe::score::LIKELY;
+use crate::dedupe::score::Thresholds;
 use crate::text::inert;
 use crate::tui::action::{Action, Effect, JobEvent, JobId, ReadReply, ReadRequest, WriteRequest};
 use crate::tui::fit::{count_of, keep_start, wrap};
@@ -205,6 +205,8 @@ pub struct DuplicatesPane {
     /// The scan the queue was built from: `None` until the first answer, `Some(None)`
     /// when the workspace has never been scanned.
     scan: Option<Option<i64>>,
+    /// The bars of that scan: a pair above `likely` reads "likely duplicate".
+    thresholds: Thresholds,
     /// Records of the pairs on screen and next; `None` for a contact that is gone.
     records: HashMap<i64, Option<Box<ContactDetail>>>,
     /// Records loaded since the last change to the workspace.
@@ -231,6 +233,7 @@ impl Default for DuplicatesPane {
         DuplicatesPane {
             review: Review::default(),
             scan: None,
+            thresholds: Thresholds::default(),
             records: HashMap::new(),
             fresh: HashSet::new(),
             asked: Vec::new(),
@@ -449,6 +452,7 @@ impl DuplicatesPane {
             self.rebuild = false;
         }
         self.scan = Some(queue.scan);
+        self.thresholds = queue.thresholds;
         self.preload()
     }
 
@@ -551,7 +555,7 @@ impl DuplicatesPane {
             theme.style(Role::Title),
         )];
         if let Some(pair) = self.review.current() {
-            let (word, role) = strength(pair);
+            let (word, role) = strength(pair, &self.thresholds);
             spans.push(Span::styled(
                 format!("  score {:.1} ", pair.score),
                 theme.style(Role::Base),
@@ -770,8 +774,8 @@ impl DuplicatesPane {
 }
 
 /// How a pair's score reads: likely or possible.
-fn strength(pair: &StoredPair) -> (&'static str, Role) {
-    if pair.score >= f64::from(LIKELY) {
+fn strength(pair: &StoredPair, thresholds: &Thresholds) -> (&'static str, Role) {
+    if pair.score >= f64::from(thresholds.likely) {
         ("likely duplicate", Role::ScoreHigh)
     } else {
         ("possible duplicate", Role::ScoreMid)
@@ -899,6 +903,7 @@ mod tests {
     fn queue(scan: i64, pairs: Vec<StoredPair>) -> Action {
         Action::Read(ReadReply::DuplicateQueue(Queue {
             scan: Some(scan),
+            thresholds: Thresholds::default(),
             pairs,
         }))
     }
@@ -1040,6 +1045,7 @@ mod tests {
         let mut p = DuplicatesPane::default();
         p.update(&Action::Read(ReadReply::DuplicateQueue(Queue {
             scan: None,
+            thresholds: Thresholds::default(),
             pairs: vec![],
         })));
         assert!(p.empty_text().contains("S to scan"));
