@@ -20,7 +20,7 @@ VALUES
  (3, 'r3', 'carla.rossi@acme.it', 'carla.rossi@acme.it', 'Carla', 'Rossi', 'Acme',
   '+390612345678', 'Rome', 'subscribed', 'generic', 1767225600, 1767225600),
  (4, 'r4', 'carla.rossi@gmail.com', 'carla.rossi@gmail.com', 'Carla', 'Rossi', NULL,
-  '+390612345678', 'Roma', 'subscribed', 'generic', 1767225600, 1767225600),
+  NULL, 'Roma', 'subscribed', 'generic', 1767225600, 1767225600),
  (5, 'r5', 'eva.lind@mail.se', 'eva.lind@mail.se', 'Eva', 'Lind', 'Nordic AB',
   NULL, 'Stockholm', 'subscribed', 'generic', 1767225600, 1767225600);
 ";

@@ -13,7 +13,7 @@ const PEOPLE: &str = "Email,First Name,Last Name,Company,Phone,City
 bob.miller@kiwi.com,Robert,Miller,Kiwi Health,+44 20 7946 0001,London
 bob.miller@kiwihealth.com,Bob,Miller,Kiwi Health,+44 20 7946 0001,London
 carla.rossi@acme.it,Carla,Rossi,Acme,+39 06 1234 5678,Rome
-carla.rossi@gmail.com,Carla,Rossi,Acme,+39 06 1234 5678,Roma
+carla.rossi@gmail.com,Carla,Rossi,,+39 06 1234 5678,Roma
 dieter.weber@web.de,Dieter,Weber,Weber GmbH,+49 89 555 0101,Munich
 dieter.weber@gmx.de,Dieter,Weber,Weber GmbH,+49 89 555 0101,Munich
 helen.park@orbit.io,Helen,Park,Orbit,+1 415 555 0199,San Francisco

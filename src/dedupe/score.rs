@@ -244,6 +244,7 @@ fn email(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
     // lost a digit to a typo (bianchi53@ / bianchip3@) still counts as the same number.
     let (nx, ny) = (digits(ex), digits(ey));
     let free = table.at_provider(x) || table.at_provider(y);
+    let both_providers = table.at_provider(x) && table.at_provider(y);
     let company_domain = dx == dy && !dx.is_empty() && !free;
     let employed = [a, b]
         .iter()
@@ -293,8 +294,9 @@ fn email(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
         } else {
             s.add(Field::Email, Level::Fuzzy, 7.0);
         }
-    } else if same_digits && dx != dy && scattered() {
+    } else if same_digits && dx != dy && !(lx == ly && both_providers) && scattered() {
         // Several slips: m 0.02, u ~1e-4 (strangers' addresses are rarely this close).
+        // One name at two real providers (dieter.weber@web.de / @gmx.de) is no slip.
         s.add(Field::Email, Level::Fuzzy, 6.0);
     } else if lx == ly && lx.len() >= 6 && free {
         // The same personal local part at another provider: m 0.05, u ~1e-3 — unless it
