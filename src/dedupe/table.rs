@@ -6,6 +6,7 @@
 use super::features::{
     company_key, fold_name, is_free_mail, is_person_id_field, phonetic, street_key,
 };
+use super::nicknames::canonical;
 use crate::text::email::mailbox_key;
 use crate::text::phone::to_e164;
 use rusqlite::Connection;
@@ -270,18 +271,29 @@ impl Table {
     }
 
     /// How many different people the contacts carrying value `sym` of `field` seem to be:
-    /// the distinct given names among them (at least one). A mailbox's count of contacts
-    /// is no measure of how common it is in a list with duplicates — one person's eight
-    /// copies share it eight times — whereas `info@` shared by five colleagues has five
-    /// names.
+    /// the distinct given names among them, a nickname counting as its full name (at
+    /// least one). A mailbox's count of contacts is no measure of how common it is in a
+    /// list with duplicates — one person's eight copies share it eight times — whereas
+    /// `info@` shared by five colleagues has five names.
     pub fn holders(&self, field: Field, sym: u32) -> u32 {
         let per_value = self.holders[field as usize].get_or_init(|| {
             let f = field as usize;
+            let names = &self.columns[Field::First as usize];
+            let mut canonical_ids: FxHashMap<&str, u32> = FxHashMap::default();
+            let person: Vec<u32> = (0..names.len() as u32)
+                .map(|n| {
+                    let next = canonical_ids.len() as u32;
+                    *canonical_ids.entry(canonical(names.get(n))).or_insert(next)
+                })
+                .collect();
             let mut pairs: Vec<(u32, u32)> = self
                 .cells
                 .iter()
                 .filter(|c| c[f] != MISSING)
-                .map(|c| (c[f], c[Field::First as usize]))
+                .map(|c| {
+                    let first = c[Field::First as usize];
+                    (c[f], person.get(first as usize).copied().unwrap_or(MISSING))
+                })
                 .collect();
             pairs.sort_unstable();
             pairs.dedup();
