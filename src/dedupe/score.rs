@@ -22,6 +22,11 @@
 //! - **Context-sensitive disagreement**: two different addresses at one company domain
 //!   (not free mail) are colleagues, strong evidence against; different dates of birth are
 //!   strong evidence against; a different phone or a free-mail address is weak evidence.
+//! - **Evidence that one fact explains twice counts once**: colleagues share an office, so
+//!   the city adds little once the employer agrees; a number or mailbox several people
+//!   give is a shared one; a local part that is only the name repeats the name.
+//! - **The bars rise with the list** ([`Thresholds`]): the score is the evidence, and the
+//!   odds before it fall as the list grows.
 //!
 //! EM re-estimation of m is deliberately not used: on B2B lists it learns "same company"
 //! as a match signal (colleagues dominate the agreeing pairs), the failure mode the issue
@@ -777,9 +782,9 @@ fn phone(table: &Table, a: usize, b: usize, n: usize, s: &mut Scored) {
     let col = table.column(Field::Phone);
     if x == y {
         // A switchboard shared by colleagues is frequent and weighs less. A number given
-        // with two given names may be one person's (Bob / Robert) or two people's: 8 to
-        // 1 less; with three or more it is a shared line, saying little more than "same
-        // office".
+        // with two given names (a nickname counting as its full name) is as often two
+        // people's as one's: three bits less; with three or more it is a shared line,
+        // saying little more than "same office".
         let w = tf_weight(0.85, col.count(x), n, 3.0, 11.0);
         let w = match table.holders(Field::Phone, x) {
             0 | 1 => w,
