@@ -8,7 +8,7 @@ use rphonetic::{DoubleMetaphone, Encoder};
 /// A person or place name folded for comparison: transliterated to ASCII (deunicode:
 /// "Müller" → "muller", "Łukasz" → "lukasz", "Øre" → "ore"), lower-cased, punctuation
 /// dropped, spaces collapsed, and the German vowel spellings "ae/oe/ue" reduced to the
-/// plain vowel so "Mueller", "Müller" and "Muller" share one key (see [`plain_vowels`]).
+/// plain vowel so "Mueller", "Müller" and "Muller" share one key (see `plain_vowels`).
 pub fn fold_name(s: &str) -> String {
     let ascii = deunicode::deunicode(s);
     let mut words: Vec<String> = Vec::new();
@@ -318,7 +318,7 @@ const FREE_MAIL: &[&str] = &[
     "example.net",
 ];
 
-/// Whether `domain` is a free-mail or ISP domain (see [`FREE_MAIL`]).
+/// Whether `domain` is a free-mail or ISP domain (the list below, `FREE_MAIL`).
 pub fn is_free_mail(domain: &str) -> bool {
     static SET: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
         std::sync::LazyLock::new(|| FREE_MAIL.iter().copied().collect());

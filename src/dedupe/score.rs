@@ -112,7 +112,7 @@ pub fn reasons_text(reasons: &[Reason]) -> String {
 }
 
 /// Score at or above which a pair is a likely duplicate (2^12 : 1 evidence) in a list of
-/// up to [`BASE_LIST`] contacts; chosen on the generated and public labelled sets of
+/// up to 5,000 contacts; chosen on the generated and public labelled sets of
 /// benches/dedupe_quality (BENCHMARKS.md), one value for all of them.
 pub const LIKELY: f32 = 12.0;
 /// Score at or above which a pair is shown for review as a possible duplicate (same
@@ -134,7 +134,7 @@ const MIN_POPULATION: f32 = 1000.0;
 /// times the duplicates, so ten times the chance coincidences ("Emily King, London")
 /// per true pair. Both bars rise by `log2(n / 5,000)` above 5,000 contacts (+4.3 at
 /// 100,000, +7.6 at a million), and so does the most one field's frequency weight may
-/// reach (see [`tf_weight`]), so a rare value stays as decisive as in a small list.
+/// reach (`tf_weight`), so a rare value stays as decisive as in a small list.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Thresholds {
     pub likely: f32,
