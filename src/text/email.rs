@@ -354,7 +354,7 @@ const TLD_TYPOS: &[(&str, &str)] = &[
 /// in this list): up to two edits (Damerau-Levenshtein: insert, delete, substitute,
 /// transpose) from a name longer than 8 characters; from a short one (`aol.com`,
 /// `me.com`), where one edit often lands on another real company, only one slip of the
-/// fingers (see [`is_slip`]); or a misspelt top-level domain (`.con`). A domain that is
+/// fingers (see `is_slip`); or a misspelt top-level domain (`.con`). A domain that is
 /// itself in either list is never a typo.
 pub fn suggest_domain(domain: &str, frequent: &[&str]) -> Option<String> {
     if COMMON_PROVIDERS.contains(&domain) || frequent.contains(&domain) {

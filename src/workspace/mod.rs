@@ -139,7 +139,7 @@ impl Workspace {
     }
 
     /// [`Workspace::write`] with the connection set up for a bulk write (see
-    /// [`open::BULK`]) and set back afterwards, whatever the outcome.
+    /// `open::BULK`) and set back afterwards, whatever the outcome.
     pub fn write_bulk<T, E>(
         &mut self,
         body: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>,
