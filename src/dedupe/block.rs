@@ -14,7 +14,8 @@
 //!   the sound);
 //! - date of birth alone (a copy whose names, city and address are all mangled; blocks of
 //!   one birthday stay small, and big ones fall to the sorted neighbourhood below);
-//!   date of birth + either initial (both names mistyped); date of birth + city;
+//!   date of birth + either initial (both names mistyped); date of birth + city; the
+//!   birth month + city (the day mistyped and both names mangled);
 //! - the sound of either name + the birth year (a copy with one name missing and the day
 //!   mistyped or swapped with the month);
 //! - city + the sound of either name (one of the names missing);
@@ -107,6 +108,7 @@ fn keys(table: &Table, row: usize, out: &mut Vec<u64>) {
         out.push(hash(7, &[dob, initial(last)]));
         if !city.is_empty() {
             out.push(hash(14, &[dob, city]));
+            out.push(hash(17, &[prefix(dob, 7), city]));
         }
         if let Some((year, _, _)) = dob_key(dob) {
             let year = year.to_string();
@@ -262,6 +264,25 @@ mod tests {
             t.push(&RawContact {
                 first_name: first.map(str::to_string),
                 last_name: Some("Kaya".into()),
+                date_of_birth: Some(dob.into()),
+                ..RawContact::default()
+            });
+        }
+        let pairs: Vec<_> = candidates(&t).into_iter().map(unpack).collect();
+        assert_eq!(pairs, vec![(0, 1)]);
+    }
+
+    #[test]
+    fn a_copy_with_both_names_mangled_meets_by_birth_month_and_city() {
+        let mut t = Table::new();
+        for (first, last, dob) in [
+            ("George", "Hill", "1984-03-16"),
+            ("Geore", "Hli", "1984-03-15"),
+        ] {
+            t.push(&RawContact {
+                first_name: Some(first.into()),
+                last_name: Some(last.into()),
+                city: Some("Northampton".into()),
                 date_of_birth: Some(dob.into()),
                 ..RawContact::default()
             });
