@@ -26,7 +26,8 @@ enum Command {
     },
     /// List the last scan's pairs: external ids of both records, score, reasons.
     Pairs {
-        /// Lowest score to list (default: the likely-duplicate threshold).
+        /// Lowest score to list (default: the last scan's likely-duplicate bar, which
+        /// rises with the size of the list).
         #[arg(long, value_name = "S", allow_negative_numbers = true)]
         min_score: Option<f64>,
         /// Print CSV (id_a,id_b,score,reasons) for scripts.

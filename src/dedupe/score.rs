@@ -962,6 +962,19 @@ mod tests {
         score(&t, 0, 1)
     }
 
+    /// Fills `t` up to 1,000 contacts: `each` other people with the given name of `common`,
+    /// as many with its surname, and people of unique names.
+    fn fill(t: &mut Table, (first, last): (&str, &str), each: usize) {
+        for i in 0..each {
+            t.push(&person(first, &format!("Other{i}")));
+            t.push(&person(&format!("Other{i}"), last));
+        }
+        while t.len() < 1000 {
+            let i = t.len();
+            t.push(&person(&format!("F{i}"), &format!("L{i}")));
+        }
+    }
+
     fn level(s: &Scored, field: &str) -> Option<Level> {
         s.reasons
             .iter()
@@ -1198,13 +1211,7 @@ mod tests {
             "annan@segni.com",
             "Segni-Stoppani SPA",
         ));
-        for i in 0..10 {
-            t.push(&person("Anna", &format!("Other{i}")));
-            t.push(&person(&format!("Other{i}"), "Nowak"));
-        }
-        for i in 0..980 {
-            t.push(&person(&format!("F{i}"), &format!("L{i}")));
-        }
+        fill(&mut t, ("Anna", "Nowak"), 10);
         let s = score(&t, 0, 1);
         assert_eq!(level(&s, "company"), Some(Level::Differs));
         assert!(s.score < LIKELY, "{s:?}");
@@ -1392,13 +1399,7 @@ mod tests {
         let mut t = Table::new();
         t.push(&a);
         t.push(&b);
-        for i in 0..30 {
-            t.push(&person("Thomas", &format!("Other{i}")));
-            t.push(&person(&format!("Other{i}"), "Müller"));
-        }
-        for i in 0..940 {
-            t.push(&person(&format!("F{i}"), &format!("L{i}")));
-        }
+        fill(&mut t, ("Thomas", "Müller"), 30);
         let s = score(&t, 0, 1);
         assert_eq!(level(&s, "date_of_birth"), Some(Level::Differs));
         assert!(s.score < LIKELY, "{s:?}");
