@@ -10,7 +10,7 @@ use super::rules::{self, ContactRow};
 use super::settings::PROFILE_FIELDS;
 use super::{load_contacts, AuditError, Kind, Settings};
 use crate::text::email;
-use crate::workspace::{append_log, LogEntry, Workspace};
+use crate::workspace::{append_log, keys, LogEntry, Workspace};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 use serde_json::json;
@@ -196,6 +196,10 @@ pub fn apply_fix(ws: &mut Workspace, kind: Kind, ids: &[i64]) -> Result<i64, Aud
         .with_details(json!({"kind": kind, "contacts": contacts, "changes": fixes.len()}))
         .with_undo(json!({"action": "fix"}));
         let log_id = append_log(tx, &user, now, &entry)?;
+        // The address a fix replaces keeps finding the contact on re-import.
+        for f in fixes.iter().filter(|f| f.field == "email_norm") {
+            keys::keep_row_keys(tx, f.contact_id)?;
+        }
         write_changes(
             tx,
             log_id,
@@ -209,12 +213,6 @@ pub fn apply_fix(ws: &mut Workspace, kind: Kind, ids: &[i64]) -> Result<i64, Aud
                 )
             }),
         )?;
-        for f in fixes.iter().filter(|f| f.field == "email_norm") {
-            tx.execute(
-                "INSERT OR IGNORE INTO contact_keys (key, contact_id) VALUES (?1, ?2)",
-                params![format!("email:{}", f.new), f.contact_id],
-            )?;
-        }
         Ok(log_id)
     })
 }
@@ -399,14 +397,6 @@ pub fn undo(ws: &mut Workspace, log_id: i64) -> Result<i64, AuditError> {
                          VALUES (?1, ?2, ?3, ?4, ?5)",
                         params![undo_id, id, field, new, old],
                     )?;
-                    if field == "email_norm" {
-                        if let Some(new) = new {
-                            tx.execute(
-                                "DELETE FROM contact_keys WHERE key = ?1 AND contact_id = ?2",
-                                params![format!("email:{new}"), id],
-                            )?;
-                        }
-                    }
                 }
             }
             _ => return Err(cannot("not an audit change")),

@@ -11,7 +11,7 @@
 
 use super::DedupeError;
 use crate::text::status::Status;
-use crate::workspace::{append_log, LogEntry, Workspace};
+use crate::workspace::{append_log, keys, LogEntry, Workspace};
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
@@ -85,6 +85,9 @@ pub struct BeforeImage {
     pub survivor_fields: Map<String, Json>,
     /// Identity keys moved from the absorbed contact to the survivor.
     pub keys: Vec<String>,
+    /// Keys of the survivor's own address stored because the merge gave it another.
+    #[serde(default)]
+    pub keys_stored: Vec<String>,
     pub source_records: Vec<i64>,
     pub events: Vec<i64>,
     /// Tags and custom fields added to the survivor (ids).
@@ -313,6 +316,9 @@ pub fn merge_in(
     }
     if !updates.is_empty() {
         updates.push(("updated_at".into(), Value::Integer(at)));
+    }
+    if updates.iter().any(|(name, _)| name == "email_norm") {
+        image.keys_stored = keys::keep_row_keys(tx, s)?;
     }
     for (name, value) in &updates {
         if let Some(i) = col(name) {
@@ -560,6 +566,12 @@ pub fn unmerge(ws: &mut Workspace, merge_id: i64) -> Result<Unmerged, DedupeErro
             tx.execute(
                 "UPDATE contact_keys SET contact_id = ?1 WHERE key = ?2",
                 params![x, key],
+            )?;
+        }
+        for key in &image.keys_stored {
+            tx.execute(
+                "DELETE FROM contact_keys WHERE key = ?1 AND contact_id = ?2",
+                params![key, s],
             )?;
         }
         for_ids(

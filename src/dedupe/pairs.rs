@@ -3,7 +3,7 @@
 
 use super::score::{reasons_text, Reason, Thresholds};
 use super::DedupeError;
-use crate::workspace::{append_log, LogEntry, Workspace};
+use crate::workspace::{append_log, keys, LogEntry, Workspace};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
@@ -94,15 +94,13 @@ pub fn list(conn: &Connection, min_score: f64) -> Result<Vec<StoredPair>, Dedupe
 /// contact's external id names its survivor, as a re-import would.
 pub fn resolve(conn: &Connection, name: &str) -> Result<i64, DedupeError> {
     if let Some(id) = name.strip_prefix('#').and_then(|n| n.parse::<i64>().ok()) {
-        return live(conn, id)?.ok_or_else(|| DedupeError::UnknownContact(name.to_string()));
+        return keys::survivor(conn, id)?
+            .ok_or_else(|| DedupeError::UnknownContact(name.to_string()));
     }
-    let mut stmt = conn.prepare("SELECT id FROM contacts WHERE external_id = ?1")?;
-    let ids: Vec<i64> = stmt
-        .query_map([name], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let ids = keys::by_external_id(conn, None, name)?;
     let mut live_ids = Vec::new();
     for id in ids {
-        if let Some(l) = live(conn, id)? {
+        if let Some(l) = keys::survivor(conn, id)? {
             if !live_ids.contains(&l) {
                 live_ids.push(l);
             }
@@ -118,34 +116,14 @@ pub fn resolve(conn: &Connection, name: &str) -> Result<i64, DedupeError> {
     }
 }
 
-/// Follows `merged_into` from `id` to the live contact (bounded, in case of a cycle).
-fn live(conn: &Connection, mut id: i64) -> rusqlite::Result<Option<i64>> {
-    for _ in 0..64 {
-        let next: Option<Option<i64>> = conn
-            .query_row(
-                "SELECT merged_into FROM contacts WHERE id = ?1",
-                [id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        match next {
-            None => return Ok(None),
-            Some(None) => return Ok(Some(id)),
-            Some(Some(into)) => id = into,
-        }
-    }
-    Ok(None)
-}
-
-/// The identity key a decision about `contact` is remembered by: its smallest
-/// `contact_keys` key, else `id:<N>`.
+/// The identity key a decision about `contact` is remembered by: its smallest key (see
+/// [`keys`]), else `id:<N>`.
 fn decision_key(conn: &Connection, contact: i64) -> rusqlite::Result<String> {
-    let key: Option<String> = conn.query_row(
-        "SELECT min(key) FROM contact_keys WHERE contact_id = ?1",
-        [contact],
-        |r| r.get(0),
-    )?;
-    Ok(key.unwrap_or_else(|| format!("id:{contact}")))
+    let keys = keys::keys_of(conn, contact)?;
+    Ok(keys
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| format!("id:{contact}")))
 }
 
 /// Records that `a` and `b` are two people, so no later scan proposes them again, and

@@ -5,7 +5,7 @@ use super::cluster::clusters;
 use super::score::{score, score_value, Reason, Thresholds};
 use super::table::Table;
 use super::DedupeError;
-use crate::workspace::{append_log, LogEntry, Workspace};
+use crate::workspace::{append_log, keys, LogEntry, Workspace};
 use rusqlite::{params, Connection};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -119,15 +119,20 @@ fn score_all(
 
 /// Row pairs a person marked "not a duplicate", through the contacts' identity keys.
 fn forbidden_rows(conn: &Connection, table: &Table) -> rusqlite::Result<HashSet<(usize, usize)>> {
-    let mut stmt = conn.prepare(
-        "SELECT ka.contact_id, kb.contact_id FROM dedupe_decisions d
-         JOIN contact_keys ka ON ka.key = d.key_a
-         JOIN contact_keys kb ON kb.key = d.key_b
-         WHERE d.decision = 'not_duplicate'",
-    )?;
-    let ids: Vec<(i64, i64)> = stmt
+    let mut stmt =
+        conn.prepare("SELECT key_a, key_b FROM dedupe_decisions WHERE decision = 'not_duplicate'")?;
+    let decided: Vec<(String, String)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
+    let mut ids: Vec<(i64, i64)> = Vec::with_capacity(decided.len());
+    for (a, b) in &decided {
+        if let (Some(a), Some(b)) = (
+            keys::contact_by_key(conn, a)?,
+            keys::contact_by_key(conn, b)?,
+        ) {
+            ids.push((a, b));
+        }
+    }
     if ids.is_empty() {
         return Ok(HashSet::new());
     }

@@ -15,13 +15,13 @@
 //! status is a deliberate, logged action.
 
 use super::row::{ContactRow, Plan, CONTACT_COLUMNS, IDENTIFYING};
-use super::{contact_by_key, survivor, ImportError, Rejection, RowStream, Summary, WriteContext};
+use super::{ImportError, Rejection, RowStream, Summary, WriteContext};
 use crate::text::status::Status;
-use crate::workspace::indexes::set_aside;
+use crate::workspace::keys;
+use fixedbitset::FixedBitSet;
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{params, OptionalExtension};
-use rustc_hash::FxHashMap;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 pub(super) fn write(
@@ -30,19 +30,20 @@ pub(super) fn write(
     stream: RowStream<'_>,
     summary: &mut Summary,
 ) -> Result<(), ImportError> {
-    let (contacts_before, last_id_before): (i64, i64) = ctx.tx.query_row(
-        "SELECT count(*), coalesce(max(id), 0) FROM contacts",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let aside = if stream.is_bulk_for(contacts_before) {
-        Some(set_aside(ctx.tx, &["contacts", "contact_keys"], &[])?)
-    } else {
-        None
-    };
+    let last_id_before: i64 =
+        ctx.tx
+            .query_row("SELECT coalesce(max(id), 0) FROM contacts", [], |r| {
+                r.get(0)
+            })?;
+    let any_stored = ctx
+        .tx
+        .query_row("SELECT EXISTS (SELECT 1 FROM contact_keys)", [], |r| {
+            r.get(0)
+        })?;
     let mut state = State {
-        touched: HashSet::new(),
-        keys: Keys::new(ctx, last_id_before)?,
+        last_id_before,
+        touched: FixedBitSet::new(),
+        any_stored,
         tag_ids: HashMap::new(),
         custom: CustomFields::default(),
     };
@@ -90,10 +91,6 @@ pub(super) fn write(
         }
         Ok(())
     })?;
-    state.keys.write_new(ctx)?;
-    if let Some(aside) = aside {
-        aside.rebuild(ctx.tx)?;
-    }
     summary.new_custom_fields = state.custom.finish(ctx.tx, plan)?;
     Ok(())
 }
@@ -135,30 +132,72 @@ enum Outcome {
 }
 
 struct State {
-    /// Contacts that existed before this file and that it has already described (every
-    /// contact it created counts as described too; see [`Keys::is_new`]).
-    touched: HashSet<i64>,
-    keys: Keys,
+    /// The highest contact id before this import: every id above it was made, and so
+    /// described, by this file.
+    last_id_before: i64,
+    /// Contacts that existed before this file and that it has already described, by id
+    /// (a bit each: the set stays small however long the file).
+    touched: FixedBitSet,
+    /// Whether `contact_keys` holds anything; while it does not, it is not consulted.
+    any_stored: bool,
     tag_ids: HashMap<String, i64>,
     custom: CustomFields,
 }
 
 impl State {
     fn touched(&self, id: i64) -> bool {
-        self.keys.is_new(id) || self.touched.contains(&id)
+        id > self.last_id_before || self.touched.contains(id as usize)
+    }
+
+    fn touch(&mut self, id: i64) {
+        if id <= self.last_id_before && id >= 0 {
+            self.touched.grow(id as usize + 1);
+            self.touched.insert(id as usize);
+        }
+    }
+
+    /// The contact `key` was stored for, when any key is stored.
+    fn stored(&self, ctx: &WriteContext<'_>, key: Option<&str>) -> rusqlite::Result<Option<i64>> {
+        match key {
+            Some(key) if self.any_stored => keys::stored(ctx.tx, key),
+            _ => Ok(None),
+        }
+    }
+
+    /// Records that `keys` name `contact_id` where its row does not say so (see
+    /// [`keys`]): for a contact this row created that is its fingerprint; for one found
+    /// again, also an id or address it did not have, so that it finds it next time.
+    fn record(
+        &mut self,
+        ctx: &WriteContext<'_>,
+        keys: &RowKeys,
+        contact_id: i64,
+        created: bool,
+    ) -> rusqlite::Result<()> {
+        let RowKeys { ext, email, fp, .. } = keys;
+        let record = if created {
+            [fp, &None, &None]
+        } else {
+            [ext, email, fp]
+        };
+        for key in record.iter().copied().flatten() {
+            keys::store(ctx.tx, key, contact_id)?;
+            self.any_stored = true;
+        }
+        Ok(())
     }
 }
 
-/// The identity keys a row carries.
+/// The identity keys a row carries (see [`keys`]).
 struct RowKeys {
     /// `ext:<preset>:<id>`, the email as written standing in for a missing id.
-    ext: Option<Key>,
-    email: Option<Key>,
+    ext: Option<String>,
+    email: Option<String>,
     /// A fingerprint of the identifying fields, for rows with neither.
-    fp: Option<Key>,
+    fp: Option<String>,
     /// The fingerprint as made before street and city were part of it, where that
     /// differs: it finds a contact an earlier import made from this person's row.
-    fp_before: Option<Key>,
+    fp_before: Option<String>,
 }
 
 impl RowKeys {
@@ -167,19 +206,14 @@ impl RowKeys {
             .external_id
             .as_deref()
             .or(row.email.as_deref())
-            .map(|id| Key::new(format!("ext:{preset}:{id}")));
-        let email = row
-            .email_norm
-            .as_ref()
-            .map(|e| Key::new(format!("email:{e}")));
+            .map(|id| format!("ext:{preset}:{id}"));
+        let email = row.email_norm.as_ref().map(|e| format!("email:{e}"));
         let (fp, fp_before) = match (&ext, &email) {
             (None, None) => {
                 let now = fingerprint(preset, row, IDENTIFYING);
                 let before = fingerprint(preset, row, FINGERPRINT_BEFORE);
-                (
-                    Some(Key::new(now.clone())),
-                    (before != now).then(|| Key::new(before)),
-                )
+                let before = (before != now).then_some(before);
+                (Some(now), before)
             }
             _ => (None, None),
         };
@@ -192,118 +226,44 @@ impl RowKeys {
     }
 }
 
-/// An identity key with the 128-bit hash [`Keys`] remembers it by.
-struct Key {
-    text: String,
-    hash: u128,
-}
-
-impl Key {
-    fn new(text: String) -> Key {
-        let mut first = [0u8; 16];
-        first.copy_from_slice(&blake3::hash(text.as_bytes()).as_bytes()[..16]);
-        let hash = u128::from_le_bytes(first);
-        Key { text, hash }
+/// The contact a row describes, if one exists: the one its `ext:` key names; else the one
+/// its address names, unless this file described that one already (two rows of one export
+/// are two records); else the one its fingerprint names. Not followed to survivors yet.
+fn find(
+    ctx: &WriteContext<'_>,
+    state: &State,
+    row: &ContactRow,
+    row_keys: &RowKeys,
+) -> rusqlite::Result<Option<i64>> {
+    let at_address = match row.email_norm.as_deref() {
+        Some(norm) => keys::with_address(ctx.tx, norm)?,
+        None => Vec::new(),
+    };
+    let ext_in_row = match row.external_id.as_deref() {
+        Some(id) => keys::by_external_id(ctx.tx, Some(ctx.preset), id)?
+            .first()
+            .copied(),
+        None => at_address
+            .iter()
+            .find(|c| c.source == ctx.preset && c.external_id == row.email)
+            .map(|c| c.id),
+    };
+    if let Some(id) = keys::older(ext_in_row, state.stored(ctx, row_keys.ext.as_deref())?) {
+        return Ok(Some(id));
     }
-}
-
-/// Finding contacts again by identity key, within one import.
-///
-/// The keys of contacts this file creates are not written row by row: they follow from the
-/// contact rows themselves (`ext:` from the external id, `email:` from the normalised
-/// email), so [`Keys::write_new`] adds them all at the end in one sorted pass — one random
-/// B-tree insert fewer per key and row. Meanwhile the `ext:` and `fp:` keys this file has
-/// used are remembered here (as 128-bit hashes, about 30 bytes a row) so that a later row
-/// of the same file finds its contact. `email:` keys need no remembering: they only ever
-/// match a contact the file has not described yet, and it has described all it created.
-struct Keys {
-    /// The highest contact id before this import: every id above it is new.
-    last_id_before: i64,
-    /// Whether the workspace held any key before this import; when not, nothing needs
-    /// looking up in SQLite.
-    any_stored: bool,
-    this_file: FxHashMap<u128, i64>,
-}
-
-impl Keys {
-    fn new(ctx: &WriteContext<'_>, last_id_before: i64) -> rusqlite::Result<Keys> {
-        let any_stored =
-            ctx.tx
-                .query_row("SELECT EXISTS (SELECT 1 FROM contact_keys)", [], |r| {
-                    r.get(0)
-                })?;
-        Ok(Keys {
-            last_id_before,
-            any_stored,
-            this_file: FxHashMap::default(),
-        })
+    let by_address = keys::older(
+        at_address.first().map(|c| c.id),
+        state.stored(ctx, row_keys.email.as_deref())?,
+    );
+    if let Some(id) = by_address.filter(|&id| !state.touched(id)) {
+        return Ok(Some(id));
     }
-
-    fn is_new(&self, id: i64) -> bool {
-        id > self.last_id_before
+    if let Some(id) = state.stored(ctx, row_keys.fp.as_deref())? {
+        return Ok(Some(id));
     }
-
-    /// The contact a key names: one this file used it for, else one stored before.
-    fn find(&self, ctx: &WriteContext<'_>, key: Option<&Key>) -> rusqlite::Result<Option<i64>> {
-        let Some(key) = key else { return Ok(None) };
-        if let Some(&id) = self.this_file.get(&key.hash) {
-            return Ok(Some(id));
-        }
-        if !self.any_stored {
-            return Ok(None);
-        }
-        contact_by_key(ctx.tx, &key.text)
-    }
-
-    /// Records that `keys` name `contact_id`. For a contact this row created only the
-    /// fingerprint is written now (the others follow from the contact row at the end); for
-    /// a contact found again every key is written, so an id or address it did not have
-    /// before finds it next time.
-    fn record(
-        &mut self,
-        ctx: &WriteContext<'_>,
-        keys: &RowKeys,
-        contact_id: i64,
-        created: bool,
-    ) -> rusqlite::Result<()> {
-        let RowKeys { ext, email, fp, .. } = keys;
-        for key in [ext, fp].into_iter().flatten() {
-            self.this_file.insert(key.hash, contact_id);
-        }
-        let now = if created {
-            [fp, &None, &None]
-        } else {
-            [ext, email, fp]
-        };
-        for key in now.into_iter().flatten() {
-            insert_key(ctx, &key.text, contact_id)?;
-        }
-        Ok(())
-    }
-
-    /// Writes the `ext:` and `email:` keys of every contact this import created, in key
-    /// order. Where two contacts claim one key the earlier keeps it, as row by row would.
-    fn write_new(&self, ctx: &WriteContext<'_>) -> rusqlite::Result<()> {
-        ctx.tx.execute(
-            "INSERT OR IGNORE INTO contact_keys (key, contact_id)
-             SELECT key, id FROM (
-                 SELECT 'ext:' || ?1 || ':' || external_id AS key, id FROM contacts
-                  WHERE id > ?2 AND external_id IS NOT NULL
-                 UNION ALL
-                 SELECT 'email:' || email_norm, id FROM contacts
-                  WHERE id > ?2 AND email_norm IS NOT NULL)
-             ORDER BY key, id",
-            params![ctx.preset, self.last_id_before],
-        )?;
-        Ok(())
-    }
-}
-
-fn insert_key(ctx: &WriteContext<'_>, key: &str, contact_id: i64) -> rusqlite::Result<()> {
-    ctx.tx
-        .prepare_cached("INSERT OR IGNORE INTO contact_keys (key, contact_id) VALUES (?1, ?2)")?
-        .execute(params![key, contact_id])?;
-    Ok(())
+    Ok(state
+        .stored(ctx, row_keys.fp_before.as_deref())?
+        .filter(|&id| !state.touched(id)))
 }
 
 fn upsert(
@@ -318,28 +278,18 @@ fn upsert(
         row_hash,
         keys,
     } = prepared;
-    let found = match state.keys.find(ctx, keys.ext.as_ref())? {
-        Some(id) => Some(id),
-        None => match state.keys.find(ctx, keys.email.as_ref())? {
-            Some(id) if !state.touched(id) => Some(id),
-            _ => match state.keys.find(ctx, keys.fp.as_ref())? {
-                Some(id) => Some(id),
-                None => state
-                    .keys
-                    .find(ctx, keys.fp_before.as_ref())?
-                    .filter(|&id| !state.touched(id)),
-            },
-        },
+    let found = match find(ctx, state, row, keys)? {
+        Some(id) => keys::survivor(ctx.tx, id)?,
+        None => None,
     };
     let (contact_id, outcome) = match found {
         None => (insert_contact(ctx, row)?, Outcome::New),
         Some(id) => {
-            let id = survivor(ctx.tx, id)?;
             if has_source(ctx, id, row_hash)? {
-                state.touched.insert(id);
+                state.touch(id);
                 return Ok(Outcome::Unchanged);
             }
-            let changed = update_contact(ctx, id, row)?;
+            let changed = update_contact(ctx, id, row, &mut state.any_stored)?;
             (
                 id,
                 if changed {
@@ -351,10 +301,8 @@ fn upsert(
         }
     };
     let is_new = matches!(outcome, Outcome::New);
-    if !is_new {
-        state.touched.insert(contact_id);
-    }
-    state.keys.record(ctx, keys, contact_id, is_new)?;
+    state.touch(contact_id);
+    state.record(ctx, keys, contact_id, is_new)?;
     ctx.tx
         .prepare_cached(
             "INSERT INTO source_records (import_id, contact_id, row_number, external_id, raw, row_hash)
@@ -451,8 +399,13 @@ fn text_ref(text: Option<&str>) -> ValueRef<'_> {
 }
 
 /// Applies the row's non-empty values that differ, recording each change. Returns whether
-/// anything changed.
-fn update_contact(ctx: &WriteContext<'_>, id: i64, row: &ContactRow) -> rusqlite::Result<bool> {
+/// anything changed; sets `stored_keys` when a change of address stored the old one's.
+fn update_contact(
+    ctx: &WriteContext<'_>,
+    id: i64,
+    row: &ContactRow,
+    stored_keys: &mut bool,
+) -> rusqlite::Result<bool> {
     static SELECT: LazyLock<String> = LazyLock::new(|| {
         format!(
             "SELECT {}, status FROM contacts WHERE id = ?1",
@@ -471,11 +424,8 @@ fn update_contact(ctx: &WriteContext<'_>, id: i64, row: &ContactRow) -> rusqlite
         // A contact found by id may carry another address now; a contact found by email
         // keeps the address it has (case differences are not changes).
         if current[1] != Value::Text(norm.clone()) {
-            // The address it had keeps finding it (a contact this import created has its
-            // keys written only at the end, from the address it has then).
-            if let Value::Text(old) = &current[1] {
-                insert_key(ctx, &format!("email:{old}"), id)?;
-            }
+            // The address it had, and the id it stood in for, keep finding it.
+            *stored_keys |= !keys::keep_row_keys(ctx.tx, id)?.is_empty();
             incoming.push(("email", Value::Text(email.clone())));
             incoming.push(("email_norm", Value::Text(norm.clone())));
         }

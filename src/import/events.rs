@@ -8,9 +8,10 @@
 //! the newest event.
 
 use super::row::{EventRow, Plan};
-use super::{contact_by_key, survivor, ImportError, Rejection, RowStream, Summary, WriteContext};
+use super::{ImportError, Rejection, RowStream, Summary, WriteContext};
 use crate::workspace::indexes::set_aside;
-use rusqlite::{params, OptionalExtension};
+use crate::workspace::keys;
+use rusqlite::params;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 
@@ -132,20 +133,25 @@ fn find_contact(
     email: Option<&str>,
     external_id: Option<&str>,
 ) -> rusqlite::Result<Option<i64>> {
-    let by_email = match email {
-        Some(e) => contact_by_key(ctx.tx, &format!("email:{e}"))?,
-        None => None,
+    if let Some(e) = email {
+        if let Some(id) = keys::contact_by_key(ctx.tx, &format!("email:{e}"))? {
+            return Ok(Some(id));
+        }
+    }
+    let Some(ext) = external_id else {
+        return Ok(None);
     };
-    let id = match (by_email, external_id) {
-        (Some(id), _) => Some(id),
-        (None, Some(ext)) => ctx
-            .tx
-            .prepare_cached("SELECT id FROM contacts WHERE external_id = ?1 ORDER BY merged_into IS NOT NULL LIMIT 1")?
-            .query_row([ext], |r| r.get::<_, i64>(0))
-            .optional()?,
-        (None, None) => None,
-    };
-    id.map(|id| survivor(ctx.tx, id)).transpose()
+    // A live contact with the id before the survivor of a merged-away one.
+    let ids = keys::by_external_id(ctx.tx, None, ext)?;
+    for &id in &ids {
+        if keys::survivor(ctx.tx, id)? == Some(id) {
+            return Ok(Some(id));
+        }
+    }
+    match ids.first() {
+        Some(&id) => keys::survivor(ctx.tx, id),
+        None => Ok(None),
+    }
 }
 
 /// Brings contacts in line with the events this import added (those above `last_id_before`): status from unsubscribes and

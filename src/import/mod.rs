@@ -601,27 +601,6 @@ fn finish_import(
     Ok(())
 }
 
-/// The contact an identity key (`ext:…`, `email:…`, `fp:…`) was recorded for.
-fn contact_by_key(tx: &rusqlite::Transaction<'_>, key: &str) -> rusqlite::Result<Option<i64>> {
-    use rusqlite::OptionalExtension;
-    tx.prepare_cached("SELECT contact_id FROM contact_keys WHERE key = ?1")?
-        .query_row([key], |r| r.get(0))
-        .optional()
-}
-
-/// Follows `merged_into` from a contact to the live one it was merged into (itself when
-/// it is live).
-fn survivor(tx: &rusqlite::Transaction<'_>, mut id: i64) -> rusqlite::Result<i64> {
-    let mut stmt = tx.prepare_cached("SELECT merged_into FROM contacts WHERE id = ?1")?;
-    for _ in 0..64 {
-        match stmt.query_row([id], |r| r.get::<_, Option<i64>>(0))? {
-            Some(next) => id = next,
-            None => break,
-        }
-    }
-    Ok(id)
-}
-
 /// SQLite errors raised deep in a writer do not know the file; add it.
 fn with_path(error: ImportError, path: &Path) -> ImportError {
     match error {
@@ -695,18 +674,11 @@ mod tests {
     }
 
     fn keys_of(ws: &Workspace, contact_id: i64) -> Vec<String> {
-        ws.conn()
-            .prepare("SELECT key FROM contact_keys WHERE contact_id = ?1 ORDER BY key")
-            .unwrap()
-            .query_map([contact_id], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
+        crate::workspace::keys::keys_of(ws.conn(), contact_id).unwrap()
     }
 
-    /// Keys of new contacts are written at the end of the file; rows later in the same
-    /// file must still find the contact an earlier row created, and an address a contact
-    /// moved away from within the file must keep finding it.
+    /// Rows later in a file find the contact an earlier row created, and an address a
+    /// contact moved away from within the file keeps finding it.
     #[test]
     fn rows_find_contacts_created_earlier_in_the_same_file() {
         let dir = tempfile::tempdir().unwrap();
@@ -735,6 +707,43 @@ mod tests {
             Kind::Contacts,
         );
         assert_eq!((later.rows_new, later.rows_updated), (0, 1));
+    }
+
+    /// A workspace from before migration 7 stored every key; the keys a row implies are
+    /// dropped from storage and still find their contacts, the others stay.
+    #[test]
+    fn keys_stored_before_migration_7_keep_finding_their_contacts() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ws = workspace(dir.path());
+        let rows = "Contact ID,Email,First Name\n1,ann@x.io,Ann\n2,bob@x.io,Bob\n";
+        import(&mut ws, dir.path(), "a.csv", rows, Kind::Contacts);
+        ws.conn()
+            .execute_batch(
+                "INSERT INTO contact_keys (key, contact_id)
+                 SELECT 'ext:' || source || ':' || external_id, id FROM contacts
+                 UNION ALL SELECT 'email:' || email_norm, id FROM contacts
+                 UNION ALL SELECT 'email:ann@old.io', 1;
+                 PRAGMA user_version = 6;",
+            )
+            .unwrap();
+        drop(ws);
+        let mut ws = workspace(dir.path());
+        let stored: Vec<String> = ws
+            .conn()
+            .prepare("SELECT key FROM contact_keys")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(stored, ["email:ann@old.io"]);
+        assert_eq!(
+            keys_of(&ws, 1),
+            ["email:ann@old.io", "email:ann@x.io", "ext:generic:1"]
+        );
+        let again = "Email,Last Name\nann@old.io,Lee\nbob@x.io,Ray\n";
+        let summary = import(&mut ws, dir.path(), "b.csv", again, Kind::Contacts);
+        assert_eq!((summary.rows_new, summary.rows_updated), (0, 2));
     }
 
     /// A workspace whose row hashes were written at full length (before migration 6) still

@@ -8,6 +8,7 @@
 //! one file without "database is locked" reaching a user.
 
 pub mod indexes;
+pub mod keys;
 mod log;
 mod migrate;
 mod open;
