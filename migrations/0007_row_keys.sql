@@ -18,3 +18,7 @@ CREATE INDEX IF NOT EXISTS contacts_merged ON contacts (merged_into) WHERE merge
 DROP INDEX IF EXISTS contacts_external_id;
 CREATE INDEX IF NOT EXISTS contacts_external_id ON contacts (external_id)
     WHERE external_id IS NOT email;
+
+-- Nothing reads source records by import (they are read by contact); the index only cost
+-- every imported row an insert.
+DROP INDEX IF EXISTS source_records_import;

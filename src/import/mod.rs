@@ -709,6 +709,37 @@ mod tests {
         assert_eq!((later.rows_new, later.rows_updated), (0, 1));
     }
 
+    /// A large file checks rows against a filter of the keys contacts have, a small one
+    /// looks every row up: both find the same contacts.
+    #[test]
+    fn rows_find_their_contacts_from_small_and_large_files_alike() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ws = workspace(dir.path());
+        let list: String = (0..40).map(|i| format!("{i},p{i}@x.io,P{i}\n")).collect();
+        import(
+            &mut ws,
+            dir.path(),
+            "a.csv",
+            &format!("Contact ID,Email,First Name\n{list}"),
+            Kind::Contacts,
+        );
+        let small = "Contact ID,Email,First Name\n7,p7@x.io,Pia\n";
+        let summary = import(&mut ws, dir.path(), "b.csv", small, Kind::Contacts);
+        assert_eq!((summary.rows_new, summary.rows_updated), (0, 1));
+        let large: String = (0..40)
+            .map(|i| format!("p{i}@x.io,Q{i}\n"))
+            .chain((40..60).map(|i| format!("p{i}@x.io,Q{i}\n")))
+            .collect();
+        let summary = import(
+            &mut ws,
+            dir.path(),
+            "c.csv",
+            &format!("Email,First Name\n{large}"),
+            Kind::Contacts,
+        );
+        assert_eq!((summary.rows_new, summary.rows_updated), (20, 40));
+    }
+
     /// A workspace from before migration 7 stored every key; the keys a row implies are
     /// dropped from storage and still find their contacts, the others stay.
     #[test]
