@@ -140,7 +140,8 @@ impl Workspace {
     }
 
     /// [`Workspace::write`] with the connection set up for a bulk write (see
-    /// `open::BULK`) and set back afterwards, whatever the outcome.
+    /// `open::BULK`, and [`open::leave_wal`] when nobody else has the workspace open) and
+    /// set back afterwards, whatever the outcome.
     pub fn write_bulk<T, E>(
         &mut self,
         body: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>,
@@ -149,7 +150,13 @@ impl Workspace {
         E: From<WorkspaceError> + From<rusqlite::Error>,
     {
         self.conn.execute_batch(open::BULK)?;
+        let left_wal = open::leave_wal(&self.conn)?;
         let result = self.write(body);
+        if left_wal {
+            // Whatever the write's outcome, and it has been committed or rolled back by
+            // now: if someone else holds the file, whoever opens it next restores WAL.
+            let _ = open::enter_wal(&self.conn, WRITE_RETRY_FOR);
+        }
         self.conn.execute_batch(open::EVERYDAY)?;
         result
     }
@@ -216,6 +223,51 @@ mod tests {
             .query_row("SELECT count(*) FROM maintenance_log", [], |r| r.get(0))
             .unwrap();
         assert_eq!(n, 0);
+    }
+
+    fn journal_mode(conn: &Connection) -> String {
+        conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    fn log_entries(conn: &Connection) -> i64 {
+        conn.query_row("SELECT count(*) FROM maintenance_log", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    /// A bulk write alone skips the WAL and puts it back after, done or failed; with
+    /// another connection open it stays in WAL (that connection keeps reading).
+    #[test]
+    fn bulk_writes_leave_the_workspace_in_wal_mode_whatever_happens() {
+        let (dir, mut ws) = temp_ws();
+        let seen = std::cell::Cell::new(String::new());
+        let done: Result<(), WorkspaceError> = ws.write_bulk(|tx| {
+            seen.set(journal_mode(tx));
+            append_log(tx, "tester", 1, &LogEntry::new("test", "alone"))?;
+            Ok(())
+        });
+        done.unwrap();
+        assert_eq!(seen.take(), "delete");
+        assert_eq!(journal_mode(ws.conn()), "wal");
+        let failed: Result<(), WorkspaceError> = ws.write_bulk(|tx| {
+            append_log(tx, "tester", 2, &LogEntry::new("test", "half"))?;
+            Err(rusqlite::Error::InvalidQuery.into())
+        });
+        assert!(failed.is_err());
+        assert_eq!(
+            (journal_mode(ws.conn()), log_entries(ws.conn())),
+            ("wal".into(), 1)
+        );
+
+        let other = Workspace::open(&dir.path().join("w.db"), &OpenOptions::default()).unwrap();
+        let shared: Result<(), WorkspaceError> = ws.write_bulk(|tx| {
+            seen.set(journal_mode(tx));
+            append_log(tx, "tester", 3, &LogEntry::new("test", "shared"))?;
+            Ok(())
+        });
+        shared.unwrap();
+        assert_eq!(seen.take(), "wal");
+        assert_eq!(log_entries(other.conn()), 2);
     }
 
     #[test]

@@ -40,10 +40,9 @@ pub(super) fn connect(path: &Path, options: &OpenOptions) -> Result<Connection, 
         path: path.to_path_buf(),
         source,
     })?;
-    conn.busy_timeout(Duration::from_secs(10))?;
-    // journal_mode returns a row, so it is read rather than executed.
-    let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
-    conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;")?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    enter_wal(&conn, super::WRITE_RETRY_FOR)?;
+    conn.execute_batch("PRAGMA cache_size = -65536;")?;
     conn.execute_batch(EVERYDAY)?;
     // An import alone keeps a dozen statements in use per row, and rusqlite's default of
     // 16 had them evicting each other (re-parsed SQL was 2% of an import).
@@ -64,6 +63,51 @@ pub(super) const EVERYDAY: &str =
 /// temporary files instead of memory.
 pub(super) const BULK: &str =
     "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON; PRAGMA temp_store = FILE;";
+
+/// How long one statement waits for a lock another connection holds.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Puts the workspace in WAL mode — readers and one writer side by side — waiting up to
+/// `patience` while a bulk write without it (see [`leave_wal`]) holds the file.
+pub(super) fn enter_wal(conn: &Connection, patience: Duration) -> rusqlite::Result<()> {
+    let started = std::time::Instant::now();
+    loop {
+        // journal_mode returns a row, so it is read rather than executed.
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |row| {
+            row.get::<_, String>(0)
+        }) {
+            Err(e) if super::is_busy(&e) && started.elapsed() < patience => continue,
+            Err(e) => return Err(e),
+            Ok(_) => break,
+        }
+    }
+    // Safe in WAL mode: a power cut can lose the last commits, never corrupt the file.
+    conn.execute_batch("PRAGMA synchronous = NORMAL")
+}
+
+/// For a bulk write: leaves WAL mode when no other connection has the workspace open, so
+/// the write goes to the file once instead of to the WAL and then again to the file (at
+/// a million contacts, most of the commit). A rollback journal keeps the write atomic —
+/// a killed import is rolled back by the next opener — and `synchronous = FULL` keeps it
+/// durable in that mode. Returns whether it left; with anyone else connected it stays in
+/// WAL at once (no waiting), so their reads go on. Someone opening the workspace meanwhile
+/// waits for the write to end ([`enter_wal`]).
+pub(super) fn leave_wal(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.busy_timeout(Duration::ZERO)?;
+    let mode = conn.query_row("PRAGMA journal_mode = DELETE", [], |row| {
+        row.get::<_, String>(0)
+    });
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    match mode {
+        Ok(mode) if mode == "delete" => {
+            conn.execute_batch("PRAGMA synchronous = FULL")?;
+            Ok(true)
+        }
+        Ok(_) => Ok(false),
+        Err(e) if super::is_busy(&e) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
 
 #[cfg(unix)]
 fn create_private(path: &Path, group_shared: bool) -> std::io::Result<()> {
