@@ -14,14 +14,16 @@
 //! exported, so an older "subscribed" export must never undo an unsubscribe. Lifting a
 //! status is a deliberate, logged action.
 
-use super::row::{ContactRow, Plan, CONTACT_COLUMNS, IDENTIFYING};
+use super::row::{col, Col, ContactRow, Plan, CONTACT_COLUMNS, IDENTIFYING};
 use super::{ImportError, Rejection, RowStream, Summary, WriteContext};
 use crate::text::status::Status;
+use crate::workspace::indexes::set_aside;
 use crate::workspace::keys;
 use fastbloom::BloomFilter;
 use fixedbitset::FixedBitSet;
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{params, OptionalExtension};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -44,13 +46,20 @@ pub(super) fn write(
     let contacts_before: i64 = ctx
         .tx
         .query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))?;
-    let known = Known::load(ctx, stream.is_bulk_for(contacts_before))?;
+    let bulk = stream.is_bulk_for(contacts_before);
+    let known = Known::load(ctx, bulk)?;
+    // Nothing an import does looks contacts up by tag: for a large file, that index is
+    // cheaper rebuilt once at the end than kept up row by row.
+    let tag_index = bulk
+        .then(|| set_aside(ctx.tx, &["contact_tags"], &[]))
+        .transpose()?;
     let mut state = State {
+        statements: Statements::prepare(ctx.tx)?,
         last_id_before,
         touched: FixedBitSet::new(),
         any_stored,
         known,
-        tag_ids: HashMap::new(),
+        tag_ids: FxHashMap::default(),
         custom: CustomFields::default(),
     };
     // Checked per row only when someone was ever forgotten, so imports pay nothing else.
@@ -97,38 +106,85 @@ pub(super) fn write(
         }
         Ok(())
     })?;
+    // Finished with before the schema changes below.
+    drop(state.statements);
     summary.new_custom_fields = state.custom.finish(ctx.tx, plan)?;
+    if let Some(index) = tag_index {
+        index.rebuild(ctx.tx)?;
+    }
     Ok(())
 }
 
 /// A contact row with what the reading thread can work out ahead of the writer: the hash
 /// of its raw values (an identical row for the same contact is not stored twice) and its
-/// identity keys.
+/// fingerprints.
 struct Prepared {
     row: ContactRow,
-    row_hash: String,
-    keys: RowKeys,
+    row_hash: RowHash,
+    fingerprints: Fingerprints,
 }
 
 impl Prepared {
     fn new(preset: &str, row: ContactRow) -> Prepared {
-        let row_hash = row_hash(&row.raw_json);
-        let keys = RowKeys::of(preset, &row);
+        let row_hash = RowHash::of(&row.raw_json);
+        let fingerprints = Fingerprints::of(preset, &row);
         Prepared {
             row,
             row_hash,
-            keys,
+            fingerprints,
         }
     }
 }
 
-/// The hash of a row's raw values: 64 bits of blake3 as 16 hex digits. It only tells one
-/// contact's stored rows apart, a handful each, so a wider hash would buy nothing but bytes
-/// (it is stored twice: in the row and in its index).
-fn row_hash(raw_json: &str) -> String {
-    let mut hex = blake3::hash(raw_json.as_bytes()).to_hex();
-    hex.truncate(16);
-    hex.to_string()
+/// The hash of a row's raw values: 64 bits of blake3 as 16 hex digits, kept inline (one
+/// allocation fewer per row). It only tells one contact's stored rows apart, a handful
+/// each, so a wider hash would buy nothing but bytes (it is stored twice: in the row and
+/// in its index).
+struct RowHash([u8; 16]);
+
+impl RowHash {
+    fn of(raw_json: &str) -> RowHash {
+        let hex = blake3::hash(raw_json.as_bytes()).to_hex();
+        let mut digits = [b'0'; 16];
+        digits.copy_from_slice(&hex.as_bytes()[..16]);
+        RowHash(digits)
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+/// The statements every row runs, prepared once for the file: taking them from rusqlite's
+/// statement cache and handing them back (a lookup by SQL text and a re-insertion each
+/// time) cost more than some of the inserts themselves.
+struct Statements<'tx> {
+    insert_contact: rusqlite::Statement<'tx>,
+    insert_source: rusqlite::Statement<'tx>,
+    insert_tag: rusqlite::Statement<'tx>,
+}
+
+impl<'tx> Statements<'tx> {
+    fn prepare(tx: &'tx rusqlite::Transaction<'_>) -> rusqlite::Result<Statements<'tx>> {
+        let columns = CONTACT_COLUMNS.join(", ");
+        let placeholders = (1..=CONTACT_COLUMNS.len() + 6)
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Ok(Statements {
+            insert_contact: tx.prepare(&format!(
+                "INSERT INTO contacts ({columns}, external_id, status, status_source, source, first_seen_at, updated_at)
+                 VALUES ({placeholders})"
+            ))?,
+            insert_source: tx.prepare(
+                "INSERT INTO source_records (import_id, contact_id, row_number, external_id, raw, row_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?,
+            insert_tag: tx.prepare(
+                "INSERT OR IGNORE INTO contact_tags (contact_id, tag_id) VALUES (?1, ?2)",
+            )?,
+        })
+    }
 }
 
 enum Outcome {
@@ -137,7 +193,8 @@ enum Outcome {
     Unchanged,
 }
 
-struct State {
+struct State<'tx> {
+    statements: Statements<'tx>,
     /// The highest contact id before this import: every id above it was made, and so
     /// described, by this file.
     last_id_before: i64,
@@ -147,11 +204,12 @@ struct State {
     /// Whether `contact_keys` holds anything; while it does not, it is not consulted.
     any_stored: bool,
     known: Known,
-    tag_ids: HashMap<String, i64>,
+    /// Tag ids by the names as rows write them.
+    tag_ids: FxHashMap<String, i64>,
     custom: CustomFields,
 }
 
-impl State {
+impl State<'_> {
     fn touched(&self, id: i64) -> bool {
         id > self.last_id_before || self.touched.contains(id as usize)
     }
@@ -163,56 +221,72 @@ impl State {
         }
     }
 
-    /// The contact `key` was stored for, when any key is stored.
-    fn stored(&self, ctx: &WriteContext<'_>, key: Option<&str>) -> rusqlite::Result<Option<i64>> {
-        match key {
-            Some(key) if self.any_stored => keys::stored(ctx.tx, key),
-            _ => Ok(None),
+    /// The contact `key` was stored for, when any key is stored (the key is only made
+    /// then) and it may be this one.
+    fn stored(
+        &self,
+        ctx: &WriteContext<'_>,
+        key: impl FnOnce() -> Option<String>,
+    ) -> rusqlite::Result<Option<i64>> {
+        if !self.any_stored {
+            return Ok(None);
+        }
+        match key().filter(|key| self.known.may_have_key(key)) {
+            Some(key) => keys::stored(ctx.tx, &key),
+            None => Ok(None),
         }
     }
 
-    /// Records that `keys` name `contact_id` where its row does not say so (see
+    /// Records that the row's keys name `contact_id` where its row does not say so (see
     /// [`keys`]): for a contact this row created that is its fingerprint; for one found
     /// again, also an id or address it did not have, so that it finds it next time.
     fn record(
         &mut self,
         ctx: &WriteContext<'_>,
-        keys: &RowKeys,
+        prepared: &Prepared,
         contact_id: i64,
         created: bool,
     ) -> rusqlite::Result<()> {
-        let RowKeys { ext, email, fp, .. } = keys;
+        let fp = prepared.fingerprints.now.clone();
         let record = if created {
-            [fp, &None, &None]
+            [fp, None, None]
         } else {
-            [ext, email, fp]
+            let row = &prepared.row;
+            [ext_key(ctx.preset, row), email_key(row), fp]
         };
-        for key in record.iter().copied().flatten() {
-            keys::store(ctx.tx, key, contact_id)?;
-            self.any_stored = true;
+        for key in record.iter().flatten() {
+            if keys::store(ctx.tx, key, contact_id)? {
+                self.known.add_key(key);
+                self.any_stored = true;
+            }
         }
         Ok(())
     }
 }
 
-/// The addresses and platform ids contacts may have, for a file large against the list:
-/// a row whose address and id are surely new — nearly every row of a first import — skips
-/// the index lookups that would find nothing. A Bloom filter of fixed size, so memory does
+/// The addresses, platform ids and stored keys contacts may have, for a file large against
+/// the list: a row whose address and id are surely new — nearly every row of a first
+/// import — skips the index lookups that would find nothing. A Bloom filter of fixed size, so memory does
 /// not grow with the file: a longer one only turns more answers into "maybe", each costing
 /// the lookup it would have made anyway. For a small file the lookups are made (loading
 /// every contact's keys would cost more).
-struct Known(Option<BloomFilter>);
+struct Known(Option<BloomFilter<rustc_hash::FxBuildHasher>>);
 
 impl Known {
-    /// 8 MB: at a million contacts about one answer in 5,000 is a false "maybe".
+    /// 8 MB, probed at 4 bits per key (each probe is a likely cache miss, the filter's
+    /// main cost): at a million contacts, two keys each, about one answer in 6,000 is a
+    /// false "maybe"; at four million, one in 500.
     const BITS: usize = 1 << 26;
+    const HASHES: u32 = 4;
 
     fn load(ctx: &WriteContext<'_>, large_file: bool) -> rusqlite::Result<Known> {
         if !large_file {
             return Ok(Known(None));
         }
         let mut known = Known(Some(
-            BloomFilter::with_num_bits(Self::BITS).expected_items(4_000_000),
+            BloomFilter::with_num_bits(Self::BITS)
+                .hasher(rustc_hash::FxBuildHasher)
+                .hashes(Self::HASHES),
         ));
         let mut stmt = ctx
             .tx
@@ -225,7 +299,22 @@ impl Known {
                 row.get_ref(2)?.as_str_or_null()?,
             );
         }
+        let mut stmt = ctx.tx.prepare("SELECT key FROM contact_keys")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            known.add_key(row.get_ref(0)?.as_str()?);
+        }
         Ok(known)
+    }
+
+    fn add_key(&mut self, key: &str) {
+        if let Some(filter) = &mut self.0 {
+            filter.insert(&("key", key));
+        }
+    }
+
+    fn may_have_key(&self, key: &str) -> bool {
+        self.0.as_ref().is_none_or(|f| f.contains(&("key", key)))
     }
 
     fn add(&mut self, preset: &str, external_id: Option<&str>, email_norm: Option<&str>) {
@@ -248,40 +337,40 @@ impl Known {
     }
 }
 
-/// The identity keys a row carries (see [`keys`]).
-struct RowKeys {
-    /// `ext:<preset>:<id>`, the email as written standing in for a missing id.
-    ext: Option<String>,
-    email: Option<String>,
-    /// A fingerprint of the identifying fields, for rows with neither.
-    fp: Option<String>,
-    /// The fingerprint as made before street and city were part of it, where that
-    /// differs: it finds a contact an earlier import made from this person's row.
-    fp_before: Option<String>,
+/// A row's `ext:` key (see [`keys`]): its platform id, the email as written standing in
+/// for a missing one.
+fn ext_key(preset: &str, row: &ContactRow) -> Option<String> {
+    row.external_id
+        .as_deref()
+        .or(row.email.as_deref())
+        .map(|id| format!("ext:{preset}:{id}"))
 }
 
-impl RowKeys {
-    fn of(preset: &str, row: &ContactRow) -> RowKeys {
-        let ext = row
-            .external_id
-            .as_deref()
-            .or(row.email.as_deref())
-            .map(|id| format!("ext:{preset}:{id}"));
-        let email = row.email_norm.as_ref().map(|e| format!("email:{e}"));
-        let (fp, fp_before) = match (&ext, &email) {
-            (None, None) => {
-                let now = fingerprint(preset, row, IDENTIFYING);
-                let before = fingerprint(preset, row, FINGERPRINT_BEFORE);
-                let before = (before != now).then_some(before);
-                (Some(now), before)
-            }
-            _ => (None, None),
-        };
-        RowKeys {
-            ext,
-            email,
-            fp,
-            fp_before,
+/// A row's `email:` key.
+fn email_key(row: &ContactRow) -> Option<String> {
+    row.email_norm.as_ref().map(|e| format!("email:{e}"))
+}
+
+/// The keys of a row with neither id nor email (see [`keys`]).
+#[derive(Default)]
+struct Fingerprints {
+    /// A fingerprint of the identifying fields.
+    now: Option<String>,
+    /// The fingerprint as made before street and city were part of it, where that
+    /// differs: it finds a contact an earlier import made from this person's row.
+    before: Option<String>,
+}
+
+impl Fingerprints {
+    fn of(preset: &str, row: &ContactRow) -> Fingerprints {
+        if row.external_id.is_some() || row.email.is_some() {
+            return Fingerprints::default();
+        }
+        let now = fingerprint(preset, row, IDENTIFYING);
+        let before = fingerprint(preset, row, FINGERPRINT_BEFORE);
+        Fingerprints {
+            before: (before != now).then_some(before),
+            now: Some(now),
         }
     }
 }
@@ -293,7 +382,7 @@ fn find(
     ctx: &WriteContext<'_>,
     state: &State,
     row: &ContactRow,
-    row_keys: &RowKeys,
+    fingerprints: &Fingerprints,
 ) -> rusqlite::Result<Option<i64>> {
     let at_address = match row.email_norm.as_deref() {
         Some(norm) if state.known.may_have_address(norm) => keys::with_address(ctx.tx, norm)?,
@@ -309,21 +398,21 @@ fn find(
             .find(|c| c.source == ctx.preset && c.external_id == row.email)
             .map(|c| c.id),
     };
-    if let Some(id) = keys::older(ext_in_row, state.stored(ctx, row_keys.ext.as_deref())?) {
+    if let Some(id) = keys::older(ext_in_row, state.stored(ctx, || ext_key(ctx.preset, row))?) {
         return Ok(Some(id));
     }
     let by_address = keys::older(
         at_address.first().map(|c| c.id),
-        state.stored(ctx, row_keys.email.as_deref())?,
+        state.stored(ctx, || email_key(row))?,
     );
     if let Some(id) = by_address.filter(|&id| !state.touched(id)) {
         return Ok(Some(id));
     }
-    if let Some(id) = state.stored(ctx, row_keys.fp.as_deref())? {
+    if let Some(id) = state.stored(ctx, || fingerprints.now.clone())? {
         return Ok(Some(id));
     }
     Ok(state
-        .stored(ctx, row_keys.fp_before.as_deref())?
+        .stored(ctx, || fingerprints.before.clone())?
         .filter(|&id| !state.touched(id)))
 }
 
@@ -337,16 +426,19 @@ fn upsert(
     let Prepared {
         row,
         row_hash,
-        keys,
+        fingerprints,
     } = prepared;
-    let found = match find(ctx, state, row, keys)? {
+    let found = match find(ctx, state, row, fingerprints)? {
         Some(id) => keys::survivor(ctx.tx, id)?,
         None => None,
     };
     let (contact_id, outcome) = match found {
-        None => (insert_contact(ctx, row)?, Outcome::New),
+        None => (
+            insert_contact(ctx, &mut state.statements.insert_contact, row)?,
+            Outcome::New,
+        ),
         Some(id) => {
-            if has_source(ctx, id, row_hash)? {
+            if has_source(ctx, id, row_hash.as_str())? {
                 state.touch(id);
                 return Ok(Outcome::Unchanged);
             }
@@ -367,13 +459,15 @@ fn upsert(
     state
         .known
         .add(ctx.preset, external_id, row.email_norm.as_deref());
-    state.record(ctx, keys, contact_id, is_new)?;
-    ctx.tx
-        .prepare_cached(
-            "INSERT INTO source_records (import_id, contact_id, row_number, external_id, raw, row_hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?
-        .execute(params![ctx.import_id, contact_id, row_number, row.external_id, row.raw_json, row_hash])?;
+    state.record(ctx, prepared, contact_id, is_new)?;
+    state.statements.insert_source.execute(params![
+        ctx.import_id,
+        contact_id,
+        row_number,
+        row.external_id,
+        row.raw_json,
+        row_hash.as_str()
+    ])?;
     let tags_added = add_tags(ctx, state, contact_id, &row.tags, is_new)?;
     let custom_changed = state
         .custom
@@ -410,8 +504,8 @@ fn fingerprint(preset: &str, row: &ContactRow, fields: &[&str]) -> String {
     let mut parts: Vec<String> = row
         .values
         .iter()
-        .filter(|(n, _)| fields.contains(n))
-        .map(|(n, v)| format!("{n}={}", value_text(v).to_lowercase()))
+        .filter(|(c, _)| fields.contains(&c.name()))
+        .map(|(c, v)| format!("{}={}", c.name(), value_text(v).to_lowercase()))
         .collect();
     parts.sort();
     format!(
@@ -420,30 +514,22 @@ fn fingerprint(preset: &str, row: &ContactRow, fields: &[&str]) -> String {
     )
 }
 
-fn insert_contact(ctx: &WriteContext<'_>, row: &ContactRow) -> rusqlite::Result<i64> {
-    /// Every column a new contact gets, as one statement (made once, not per row).
-    static INSERT: LazyLock<String> = LazyLock::new(|| {
-        let columns = CONTACT_COLUMNS.join(", ");
-        let placeholders = (1..=CONTACT_COLUMNS.len() + 6)
-            .map(|i| format!("?{i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        format!(
-            "INSERT INTO contacts ({columns}, external_id, status, status_source, source, first_seen_at, updated_at)
-             VALUES ({placeholders})"
-        )
-    });
-    let mut values: Vec<ValueRef<'_>> = vec![ValueRef::Null; CONTACT_COLUMNS.len()];
-    values[0] = text_ref(row.email.as_deref());
-    values[1] = text_ref(row.email_norm.as_deref());
-    for (name, value) in &row.values {
-        if let Some(i) = CONTACT_COLUMNS.iter().position(|c| c == name) {
-            values[i] = value.into();
-        }
+/// Inserts a new contact with `insert` ([`Statements::insert_contact`]).
+fn insert_contact(
+    ctx: &WriteContext<'_>,
+    insert: &mut rusqlite::Statement<'_>,
+    row: &ContactRow,
+) -> rusqlite::Result<i64> {
+    const N: usize = CONTACT_COLUMNS.len();
+    let mut values = [ValueRef::Null; N + 6];
+    values[col!("email").index()] = text_ref(row.email.as_deref());
+    values[col!("email_norm").index()] = text_ref(row.email_norm.as_deref());
+    for (column, value) in &row.values {
+        values[column.index()] = value.into();
     }
     let external_id = row.external_id.as_deref().or(row.email.as_deref());
     let status = row.status.unwrap_or(Status::Subscribed);
-    values.extend([
+    values[N..].copy_from_slice(&[
         text_ref(external_id),
         ValueRef::Text(status.as_str().as_bytes()),
         ValueRef::Text(ctx.preset.as_bytes()),
@@ -451,11 +537,9 @@ fn insert_contact(ctx: &WriteContext<'_>, row: &ContactRow) -> rusqlite::Result<
         ValueRef::Integer(ctx.now),
         ValueRef::Integer(ctx.now),
     ]);
-    ctx.tx
-        .prepare_cached(&INSERT)?
-        .execute(rusqlite::params_from_iter(
-            values.into_iter().map(ToSqlOutput::Borrowed),
-        ))?;
+    insert.execute(rusqlite::params_from_iter(
+        values.into_iter().map(ToSqlOutput::Borrowed),
+    ))?;
     Ok(ctx.tx.last_insert_rowid())
 }
 
@@ -484,22 +568,22 @@ fn update_contact(
         let n = CONTACT_COLUMNS.len();
         Ok((values, r.get::<_, String>(n)?))
     })?;
-    let mut incoming: Vec<(&str, Value)> = row.values.clone();
+    let mut incoming: Vec<(Col, Value)> = row.values.clone();
     if let (Some(email), Some(norm)) = (&row.email, &row.email_norm) {
         // A contact found by id may carry another address now; a contact found by email
         // keeps the address it has (case differences are not changes).
         if current[1] != Value::Text(norm.clone()) {
             // The address it had, and the id it stood in for, keep finding it.
             *stored_keys |= !keys::keep_row_keys(ctx.tx, id)?.is_empty();
-            incoming.push(("email", Value::Text(email.clone())));
-            incoming.push(("email_norm", Value::Text(norm.clone())));
+            incoming.push((col!("email"), Value::Text(email.clone())));
+            incoming.push((col!("email_norm"), Value::Text(norm.clone())));
         }
     }
     let mut changes: Vec<(&str, Value, Value)> = incoming
         .into_iter()
-        .filter_map(|(name, new)| {
-            let i = CONTACT_COLUMNS.iter().position(|c| *c == name)?;
-            (current[i] != new).then(|| (CONTACT_COLUMNS[i], current[i].clone(), new))
+        .filter_map(|(column, new)| {
+            let old = &current[column.index()];
+            (*old != new).then(|| (column.name(), old.clone(), new))
         })
         .collect();
     if let Some(new_status) = row.status {
@@ -573,7 +657,7 @@ fn add_tags(
 ) -> rusqlite::Result<bool> {
     let mut added = false;
     for tag in tags {
-        let tag_id = match state.tag_ids.get(&tag.to_lowercase()) {
+        let tag_id = match state.tag_ids.get(tag) {
             Some(&id) => id,
             None => {
                 ctx.tx
@@ -583,15 +667,13 @@ fn add_tags(
                     .tx
                     .prepare_cached("SELECT id FROM tags WHERE name = ?1")?
                     .query_row([tag], |r| r.get(0))?;
-                state.tag_ids.insert(tag.to_lowercase(), id);
+                state.tag_ids.insert(tag.clone(), id);
                 id
             }
         };
-        let inserted = ctx
-            .tx
-            .prepare_cached(
-                "INSERT OR IGNORE INTO contact_tags (contact_id, tag_id) VALUES (?1, ?2)",
-            )?
+        let inserted = state
+            .statements
+            .insert_tag
             .execute(params![contact_id, tag_id])?;
         if inserted > 0 && !is_new {
             record_change(ctx, contact_id, "tags", None, Some(tag.clone()))?;

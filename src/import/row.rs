@@ -26,7 +26,7 @@ pub struct ContactRow {
     pub email: Option<String>,
     pub email_norm: Option<String>,
     /// Known contact columns with their typed values (never `Null`).
-    pub values: Vec<(&'static str, Value)>,
+    pub values: Vec<(Col, Value)>,
     pub status: Option<Status>,
     pub tags: Vec<String>,
     /// (header index, value) of columns kept as custom fields.
@@ -73,39 +73,6 @@ impl Type {
     }
 }
 
-/// Known fields that are plain contact columns, with their column name and type.
-/// Email, status, tags, names and flags need more than a type and are handled apart.
-fn column_of(field: Field) -> Option<(&'static str, Type)> {
-    use Field::*;
-    Some(match field {
-        FirstName => ("first_name", Type::Text),
-        LastName => ("last_name", Type::Text),
-        Company => ("company", Type::Text),
-        JobTitle => ("job_title", Type::Text),
-        Phone => ("phone", Type::Text),
-        Street => ("street", Type::Text),
-        City => ("city", Type::Text),
-        Region => ("region", Type::Text),
-        Postcode => ("postcode", Type::Text),
-        Country => ("country", Type::Text),
-        DateOfBirth => ("date_of_birth", Type::Date),
-        Language => ("language", Type::Text),
-        Industry => ("industry", Type::Text),
-        CompanySize => ("company_size", Type::Text),
-        LifecycleStage => ("lifecycle_stage", Type::Text),
-        LeadStatus => ("lead_status", Type::Text),
-        MemberRating => ("member_rating", Type::Real),
-        OpenCount => ("open_count", Type::Integer),
-        ClickCount => ("click_count", Type::Integer),
-        PurchaseCount => ("purchase_count", Type::Integer),
-        TotalSpent => ("total_spent", Type::Real),
-        LastOpenAt => ("last_open_at", Type::Instant),
-        LastClickAt => ("last_click_at", Type::Instant),
-        SubscribedAt => ("subscribed_at", Type::Instant),
-        _ => return None,
-    })
-}
-
 /// Every contact column an import can set, in a fixed order (used for SELECT/UPDATE).
 pub const CONTACT_COLUMNS: &[&str] = &[
     "email",
@@ -135,6 +102,89 @@ pub const CONTACT_COLUMNS: &[&str] = &[
     "last_click_at",
     "subscribed_at",
 ];
+
+/// One of [`CONTACT_COLUMNS`], by position: the writer sets a million rows' values by
+/// index rather than by searching the names for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Col(usize);
+
+/// The [`Col`] of a column name, checked when the program is built.
+macro_rules! col {
+    ($name:literal) => {
+        const { Col::named($name) }
+    };
+}
+pub(crate) use col;
+
+impl Col {
+    /// The column called `name`; a name that is not one fails the build (in `col!`).
+    pub const fn named(name: &str) -> Col {
+        let mut i = 0;
+        while i < CONTACT_COLUMNS.len() {
+            if same(CONTACT_COLUMNS[i].as_bytes(), name.as_bytes()) {
+                return Col(i);
+            }
+            i += 1;
+        }
+        panic!("not a contact column")
+    }
+
+    pub fn name(self) -> &'static str {
+        CONTACT_COLUMNS[self.0]
+    }
+
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
+/// Byte-wise equality usable in a `const fn`.
+const fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Known fields that are plain contact columns, with their column and type.
+/// Email, status, tags, names and flags need more than a type and are handled apart.
+fn column_of(field: Field) -> Option<(Col, Type)> {
+    use Field::*;
+    Some(match field {
+        FirstName => (col!("first_name"), Type::Text),
+        LastName => (col!("last_name"), Type::Text),
+        Company => (col!("company"), Type::Text),
+        JobTitle => (col!("job_title"), Type::Text),
+        Phone => (col!("phone"), Type::Text),
+        Street => (col!("street"), Type::Text),
+        City => (col!("city"), Type::Text),
+        Region => (col!("region"), Type::Text),
+        Postcode => (col!("postcode"), Type::Text),
+        Country => (col!("country"), Type::Text),
+        DateOfBirth => (col!("date_of_birth"), Type::Date),
+        Language => (col!("language"), Type::Text),
+        Industry => (col!("industry"), Type::Text),
+        CompanySize => (col!("company_size"), Type::Text),
+        LifecycleStage => (col!("lifecycle_stage"), Type::Text),
+        LeadStatus => (col!("lead_status"), Type::Text),
+        MemberRating => (col!("member_rating"), Type::Real),
+        OpenCount => (col!("open_count"), Type::Integer),
+        ClickCount => (col!("click_count"), Type::Integer),
+        PurchaseCount => (col!("purchase_count"), Type::Integer),
+        TotalSpent => (col!("total_spent"), Type::Real),
+        LastOpenAt => (col!("last_open_at"), Type::Instant),
+        LastClickAt => (col!("last_click_at"), Type::Instant),
+        SubscribedAt => (col!("subscribed_at"), Type::Instant),
+        _ => return None,
+    })
+}
 
 impl Plan {
     pub fn new(preset: &'static Preset, headers: &[String]) -> Self {
@@ -231,7 +281,10 @@ impl Plan {
     /// Normalises a contact row.
     pub fn contact(&self, row: u64, record: &csv::ByteRecord) -> Result<ContactRow, Rejection> {
         let raw = self.raw_values(row, record)?;
-        let mut out = ContactRow::default();
+        let mut out = ContactRow {
+            values: Vec::with_capacity(self.columns.len()),
+            ..ContactRow::default()
+        };
         let mut full_name = None;
         let mut phone = None;
         let mut country = None;
@@ -267,9 +320,9 @@ impl Plan {
                 }
                 Field::Tags => out.tags.extend(self.preset.split_multi(field, &value)),
                 _ => {
-                    if let Some((name, ty)) = column_of(field) {
-                        match typed(&value, ty) {
-                            Some(v) => out.values.push((name, v)),
+                    if let Some((column, ty)) = column_of(field) {
+                        match typed(value, ty) {
+                            Some(v) => out.values.push((column, v)),
                             None => out.unread.push((i, ty.expected())),
                         }
                     }
@@ -279,10 +332,10 @@ impl Plan {
         let country = country.map(|c| text::country::to_iso(&c).map(str::to_string).unwrap_or(c));
         if let Some(p) = phone {
             let e164 = text::phone::to_e164(&p, country.as_deref()).unwrap_or(p);
-            out.values.push(("phone", Value::Text(e164)));
+            out.values.push((col!("phone"), Value::Text(e164)));
         }
         if let Some(c) = country {
-            out.values.push(("country", Value::Text(c)));
+            out.values.push((col!("country"), Value::Text(c)));
         }
         if let Some(name) = full_name {
             split_full_name(&name, &mut out.values);
@@ -292,10 +345,13 @@ impl Plan {
         }
         out.status = status;
         out.tags.retain(|t| !t.is_empty());
-        out.raw_json = serde_json::to_string(&raw).unwrap_or_default();
+        out.raw_json = json_array(&raw, record);
         if out.external_id.is_none()
             && out.email.is_none()
-            && !out.values.iter().any(|(n, _)| IDENTIFYING.contains(n))
+            && !out
+                .values
+                .iter()
+                .any(|(c, _)| IDENTIFYING.contains(&c.name()))
         {
             return Err(Rejection::new(
                 row,
@@ -363,6 +419,16 @@ impl Plan {
     }
 }
 
+/// The row's values as a JSON array, written into a buffer sized for them up front (they
+/// are most of a row's bytes, and growing the buffer by doubling copied them twice over).
+fn json_array(raw: &[Cow<'_, str>], record: &csv::ByteRecord) -> String {
+    let mut json = Vec::with_capacity(record.as_slice().len() + 3 * record.len() + 2);
+    match serde_json::to_writer(&mut json, raw) {
+        Ok(()) => String::from_utf8(json).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
 fn most_restrictive(a: Option<Status>, b: Option<Status>) -> Option<Status> {
     match (a, b) {
         (Some(a), Some(b)) => Some(a.most_restrictive(b)),
@@ -370,20 +436,25 @@ fn most_restrictive(a: Option<Status>, b: Option<Status>) -> Option<Status> {
     }
 }
 
-fn typed(value: &str, ty: Type) -> Option<Value> {
+fn typed(value: String, ty: Type) -> Option<Value> {
     match ty {
-        Type::Text => Some(Value::Text(value.to_string())),
-        Type::Integer => parse_number(value).map(|n| Value::Integer(n.round() as i64)),
-        Type::Real => parse_number(value).map(Value::Real),
-        Type::Instant => text::date::parse_instant(value).map(Value::Integer),
+        Type::Text => Some(Value::Text(value)),
+        Type::Integer => parse_number(&value).map(|n| Value::Integer(n.round() as i64)),
+        Type::Real => parse_number(&value).map(Value::Real),
+        Type::Instant => text::date::parse_instant(&value).map(Value::Integer),
         Type::Date => {
-            text::date::parse_date(value).map(|d| Value::Text(d.format("%Y-%m-%d").to_string()))
+            text::date::parse_date(&value).map(|d| Value::Text(d.format("%Y-%m-%d").to_string()))
         }
     }
 }
 
 /// Numbers as exports write them: `1234.5`, `1,234.50`, `1.234,50`, `€ 12`, `12 %`.
 pub fn parse_number(value: &str) -> Option<f64> {
+    // Most cells are plain numbers already (`12`, `0.00`): read them as they are. Rust
+    // also reads `inf` and `NaN`, which are no amounts; those fall through and fail below.
+    if let Some(n) = value.parse::<f64>().ok().filter(|n| n.is_finite()) {
+        return Some(n);
+    }
     let kept: String = value
         .chars()
         .filter(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '+' | 'e' | 'E'))
@@ -425,16 +496,16 @@ pub(crate) const IDENTIFYING: &[&str] = &[
 
 /// "177" and "Pridham Street" → street "177 Pridham Street", the way an address line
 /// reads; a house number without a street stands alone.
-fn join_house_number(number: String, values: &mut Vec<(&'static str, Value)>) {
-    match values.iter_mut().find(|(n, _)| *n == "street") {
+fn join_house_number(number: String, values: &mut Vec<(Col, Value)>) {
+    match values.iter_mut().find(|(c, _)| *c == col!("street")) {
         Some((_, Value::Text(street))) => *street = format!("{number} {street}"),
-        _ => values.push(("street", Value::Text(number))),
+        _ => values.push((col!("street"), Value::Text(number))),
     }
 }
 
 /// "Müller, Jörg" → first Jörg, last Müller; "Jörg Müller" → first Jörg, last Müller.
 /// Only fills what the row did not give separately.
-fn split_full_name(name: &str, values: &mut Vec<(&'static str, Value)>) {
+fn split_full_name(name: &str, values: &mut Vec<(Col, Value)>) {
     let (first, last) = match name.split_once(',') {
         Some((last, first)) => (first.trim().to_string(), last.trim().to_string()),
         None => match name.rsplit_once(' ') {
@@ -442,7 +513,7 @@ fn split_full_name(name: &str, values: &mut Vec<(&'static str, Value)>) {
             None => (name.to_string(), String::new()),
         },
     };
-    for (column, value) in [("first_name", first), ("last_name", last)] {
+    for (column, value) in [(col!("first_name"), first), (col!("last_name"), last)] {
         if !value.is_empty() && !values.iter().any(|(n, _)| *n == column) {
             values.push((column, Value::Text(value)));
         }
@@ -493,12 +564,12 @@ mod tests {
     fn full_names_split_both_ways() {
         let mut v = Vec::new();
         split_full_name("Müller, Jörg", &mut v);
-        assert_eq!(v[0], ("first_name", Value::Text("Jörg".into())));
-        assert_eq!(v[1], ("last_name", Value::Text("Müller".into())));
-        let mut v = vec![("first_name", Value::Text("Ann".into()))];
+        assert_eq!(v[0], (col!("first_name"), Value::Text("Jörg".into())));
+        assert_eq!(v[1], (col!("last_name"), Value::Text("Müller".into())));
+        let mut v = vec![(col!("first_name"), Value::Text("Ann".into()))];
         split_full_name("Anne Marie Smith", &mut v);
         assert_eq!(v.len(), 2);
-        assert_eq!(v[1], ("last_name", Value::Text("Smith".into())));
+        assert_eq!(v[1], (col!("last_name"), Value::Text("Smith".into())));
     }
 
     #[test]

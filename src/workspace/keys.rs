@@ -118,16 +118,16 @@ pub fn older(a: Option<i64>, b: Option<i64>) -> Option<i64> {
 }
 
 /// Records that `key` names `contact`, unless the contact's row says so already. A key
-/// stored for another contact stays with it.
-pub fn store(conn: &Connection, key: &str, contact: i64) -> rusqlite::Result<()> {
+/// stored for another contact stays with it. Returns whether it stored the key.
+pub fn store(conn: &Connection, key: &str, contact: i64) -> rusqlite::Result<bool> {
     conn.prepare_cached(
         "INSERT OR IGNORE INTO contact_keys (key, contact_id)
          SELECT ?1, ?2 WHERE NOT EXISTS (
              SELECT 1 FROM contacts WHERE id = ?2
                 AND (?1 = 'email:' || email_norm OR ?1 = 'ext:' || source || ':' || external_id))",
     )?
-    .execute(params![key, contact])?;
-    Ok(())
+    .execute(params![key, contact])
+    .map(|stored| stored > 0)
 }
 
 /// Stores the keys `contact`'s row gives it now, so they keep finding it after a change to
@@ -228,16 +228,16 @@ mod tests {
     #[test]
     fn stored_keys_count_only_where_the_row_does_not_say_them() {
         let conn = workspace();
-        store(&conn, "email:ann@x.io", 2).unwrap();
-        store(&conn, "ext:hubspot:901", 2).unwrap();
+        assert!(!store(&conn, "email:ann@x.io", 2).unwrap());
+        assert!(!store(&conn, "ext:hubspot:901", 2).unwrap());
         assert_eq!(stored(&conn, "ext:hubspot:901").unwrap(), None);
         assert_eq!(stored(&conn, "email:ann@x.io").unwrap(), None);
-        store(&conn, "email:ann@x.io", 3).unwrap();
+        assert!(store(&conn, "email:ann@x.io", 3).unwrap());
         assert_eq!(stored(&conn, "email:ann@x.io").unwrap(), Some(3));
         // The oldest carrier still wins over a later stored key.
         assert_eq!(carrier(&conn, "email:ann@x.io").unwrap(), Some(1));
-        store(&conn, "fp:generic:abc", 3).unwrap();
-        store(&conn, "fp:generic:abc", 1).unwrap();
+        assert!(store(&conn, "fp:generic:abc", 3).unwrap());
+        assert!(!store(&conn, "fp:generic:abc", 1).unwrap());
         assert_eq!(carrier(&conn, "fp:generic:abc").unwrap(), Some(3));
     }
 
