@@ -17,7 +17,6 @@
 use super::row::{col, Col, ContactRow, Plan, CONTACT_COLUMNS, IDENTIFYING};
 use super::{ImportError, Rejection, RowStream, Summary, WriteContext};
 use crate::text::status::Status;
-use crate::workspace::indexes::set_aside;
 use crate::workspace::keys;
 use fastbloom::BloomFilter;
 use fixedbitset::FixedBitSet;
@@ -43,16 +42,9 @@ pub(super) fn write(
         .query_row("SELECT EXISTS (SELECT 1 FROM contact_keys)", [], |r| {
             r.get(0)
         })?;
-    let contacts_before: i64 = ctx
-        .tx
-        .query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))?;
-    let bulk = stream.is_bulk_for(contacts_before);
-    let known = Known::load(ctx, bulk)?;
-    // Nothing an import does looks contacts up by tag: for a large file, that index is
-    // cheaper rebuilt once at the end than kept up row by row.
-    let tag_index = bulk
-        .then(|| set_aside(ctx.tx, &["contact_tags"], &[]))
-        .transpose()?;
+    // The highest id stands in for the number of contacts (ids only grow, and a count
+    // would read the whole table on every import).
+    let known = Known::load(ctx, stream.is_bulk_for(last_id_before))?;
     let mut state = State {
         statements: Statements::prepare(ctx.tx)?,
         last_id_before,
@@ -106,12 +98,7 @@ pub(super) fn write(
         }
         Ok(())
     })?;
-    // Finished with before the schema changes below.
-    drop(state.statements);
     summary.new_custom_fields = state.custom.finish(ctx.tx, plan)?;
-    if let Some(index) = tag_index {
-        index.rebuild(ctx.tx)?;
-    }
     Ok(())
 }
 

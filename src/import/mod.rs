@@ -859,45 +859,6 @@ mod tests {
         assert_eq!(indexes(&ws), before);
     }
 
-    /// A file large against the list sets its tag index aside while it writes; the index
-    /// comes back, and tag look-ups find the contacts.
-    #[test]
-    fn a_large_contacts_file_brings_every_index_back() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut ws = workspace(dir.path());
-        let indexes = |ws: &Workspace| -> Vec<String> {
-            ws.conn()
-                .prepare("SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name")
-                .unwrap()
-                .query_map([], |r| r.get(0))
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap()
-        };
-        let before = indexes(&ws);
-        let rows: String = (0..50)
-            .map(|i| format!("p{i}@x.io,\"vip, t{}\"\n", i % 3))
-            .collect();
-        import(
-            &mut ws,
-            dir.path(),
-            "a.csv",
-            &format!("Email,Tags\n{rows}"),
-            Kind::Contacts,
-        );
-        assert_eq!(indexes(&ws), before);
-        let vips: i64 = ws
-            .conn()
-            .query_row(
-                "SELECT count(*) FROM contact_tags INDEXED BY contact_tags_tag
-                  WHERE tag_id = (SELECT id FROM tags WHERE name = 'vip')",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(vips, 50);
-    }
-
     /// An import relaxes checks on its own connection while it writes; a cancelled one must
     /// leave the connection checking foreign keys and constraints again.
     #[test]
