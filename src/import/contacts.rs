@@ -17,6 +17,7 @@
 use super::row::{col, Col, ContactRow, Plan, CONTACT_COLUMNS, IDENTIFYING};
 use super::{ImportError, Rejection, RowStream, Summary, WriteContext};
 use crate::text::status::Status;
+use crate::workspace::indexes::{set_aside, SetAside};
 use crate::workspace::keys;
 use fastbloom::BloomFilter;
 use fixedbitset::FixedBitSet;
@@ -24,6 +25,8 @@ use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{params, OptionalExtension};
 use rustc_hash::FxHashMap;
 use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::LazyLock;
 
 pub(super) fn write(
@@ -45,6 +48,9 @@ pub(super) fn write(
     // The highest id stands in for the number of contacts (ids only grow, and a count
     // would read the whole table on every import).
     let known = Known::load(ctx, stream.is_bulk_for(last_id_before))?;
+    let two_pass = (stream.dwarfs(last_id_before) && known.is_loaded())
+        .then(|| TwoPass::begin(ctx, stream.path))
+        .transpose()?;
     let mut state = State {
         statements: Statements::prepare(ctx.tx)?,
         last_id_before,
@@ -66,7 +72,8 @@ pub(super) fn write(
             .map(|row| Prepared::new(preset, row))
             .map_err(|rejection| rejection.keeping(record))
     };
-    stream.for_each(prepare, |row_number, _record, prepared| {
+    let cancel = stream.cancel;
+    stream.for_each(prepare, |row_number, record, prepared| {
         summary.rows_read += 1;
         let prepared = match prepared {
             Ok(prepared) => prepared,
@@ -91,15 +98,144 @@ pub(super) fn write(
             let name = plan.headers.get(column).map_or("", String::as_str);
             summary.note_unread(name, expected, row_number);
         }
-        match upsert(ctx, plan, &mut state, row_number, prepared)? {
-            Outcome::New => summary.rows_new += 1,
-            Outcome::Updated => summary.rows_updated += 1,
-            Outcome::Unchanged => summary.rows_unchanged += 1,
+        if let Some(two_pass) = &two_pass {
+            if state.may_be_known(ctx.preset, prepared) {
+                return two_pass.put_aside(ctx, &mut state, row_number, record, prepared);
+            }
         }
+        summary.count(upsert(ctx, plan, &mut state, row_number, prepared)?);
         Ok(())
     })?;
+    if let Some(two_pass) = two_pass {
+        two_pass.finish(ctx, plan, &mut state, summary, cancel)?;
+    }
     summary.new_custom_fields = state.custom.finish(ctx.tx, plan)?;
     Ok(())
+}
+
+impl Summary {
+    fn count(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::New => self.rows_new += 1,
+            Outcome::Updated => self.rows_updated += 1,
+            Outcome::Unchanged => self.rows_unchanged += 1,
+        }
+    }
+}
+
+/// A file that dwarfs the list — a first import, nearly always — is written in two
+/// passes. The first writes every row that surely describes no contact yet (the filter of
+/// known keys says so) with the contacts' and source records' indexes set aside: those
+/// rows need no look-up, and a million index entries are far cheaper sorted once than
+/// inserted one by one. Every other row — a repeat within the file, a contact already
+/// there, a false "maybe" — goes to a temporary table as read, in file order (it is
+/// prepared again when its turn comes, so nothing waits in memory). Then the indexes
+/// are rebuilt, and the second pass writes the rows put aside, looking each up as usual.
+///
+/// The outcome is that of writing row by row: a row put aside adds its keys to the
+/// filter, so any later row sharing one is put aside too; the first pass never meets a
+/// row that an earlier one describes, and the rows put aside keep their order.
+struct TwoPass<'a> {
+    indexes: SetAside,
+    /// The file, for errors.
+    path: &'a Path,
+}
+
+impl<'a> TwoPass<'a> {
+    fn begin(ctx: &WriteContext<'_>, path: &'a Path) -> rusqlite::Result<TwoPass<'a>> {
+        ctx.tx.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS rows_put_aside
+                 (row_number INTEGER PRIMARY KEY, record BLOB NOT NULL);
+             DELETE FROM temp.rows_put_aside;",
+        )?;
+        Ok(TwoPass {
+            indexes: set_aside(ctx.tx, &["contacts", "source_records"], &[])?,
+            path,
+        })
+    }
+
+    /// Keeps a row for the second pass, its cells exactly as read (as a line of CSV);
+    /// its keys join the filter.
+    fn put_aside(
+        &self,
+        ctx: &WriteContext<'_>,
+        state: &mut State<'_>,
+        row_number: u64,
+        record: &csv::ByteRecord,
+        prepared: &Prepared,
+    ) -> Result<(), ImportError> {
+        let row = &prepared.row;
+        let external_id = row.external_id.as_deref().or(row.email.as_deref());
+        state
+            .known
+            .add(ctx.preset, external_id, row.email_norm.as_deref());
+        if let Some(fp) = &prepared.fingerprints.now {
+            state.known.add_key(fp);
+        }
+        let mut line = csv::Writer::from_writer(Vec::new());
+        line.write_byte_record(record)
+            .map_err(|e| put_aside_failed(self.path, row_number, e))?;
+        let line = line
+            .into_inner()
+            .map_err(|e| put_aside_failed(self.path, row_number, e.error()))?;
+        ctx.tx
+            .prepare_cached("INSERT INTO temp.rows_put_aside (row_number, record) VALUES (?1, ?2)")?
+            .execute(params![row_number, line])?;
+        Ok(())
+    }
+
+    /// Rebuilds the indexes and writes the rows put aside, in file order.
+    fn finish(
+        self,
+        ctx: &WriteContext<'_>,
+        plan: &Plan,
+        state: &mut State<'_>,
+        summary: &mut Summary,
+        cancel: &AtomicBool,
+    ) -> Result<(), ImportError> {
+        self.indexes.rebuild(ctx.tx)?;
+        let mut stmt = ctx
+            .tx
+            .prepare("SELECT row_number, record FROM temp.rows_put_aside ORDER BY row_number")?;
+        let mut rows = stmt.query([])?;
+        let mut record = csv::ByteRecord::new();
+        while let Some(r) = rows.next()? {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(ImportError::Cancelled {
+                    path: self.path.to_path_buf(),
+                });
+            }
+            let row_number: u64 = r.get(0)?;
+            let line = r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+            csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(line)
+                .read_byte_record(&mut record)
+                .map_err(|e| put_aside_failed(self.path, row_number, e))?;
+            match plan.contact(row_number, &record) {
+                Ok(row) => {
+                    let prepared = Prepared::new(ctx.preset, row);
+                    summary.count(upsert(ctx, plan, state, row_number, &prepared)?);
+                }
+                Err(rejection) => summary.rejected.push(rejection),
+            }
+        }
+        // The table is read to the end; its statement must be done before it is dropped.
+        drop(rows);
+        drop(stmt);
+        ctx.tx.execute_batch("DROP TABLE temp.rows_put_aside")?;
+        Ok(())
+    }
+}
+
+/// A row that could not be kept for the second pass or read back from it (which would be
+/// a fault of this program, not of the file); the import fails and changes nothing.
+fn put_aside_failed(path: &Path, row: u64, error: impl std::fmt::Display) -> ImportError {
+    ImportError::Csv {
+        path: path.to_path_buf(),
+        row,
+        message: format!("cannot keep the row for a second pass: {error}"),
+    }
 }
 
 /// A contact row with what the reading thread can work out ahead of the writer: the hash
@@ -197,6 +333,28 @@ struct State<'tx> {
 }
 
 impl State<'_> {
+    /// Whether a row may describe a contact that exists (or that an earlier row of this
+    /// file made): whether any look-up [`find`] would make might find something.
+    fn may_be_known(&self, preset: &str, prepared: &Prepared) -> bool {
+        let (row, known) = (&prepared.row, &self.known);
+        let stored = || {
+            let fp = &prepared.fingerprints;
+            [ext_key(preset, row), email_key(row)]
+                .iter()
+                .chain([&fp.now, &fp.before])
+                .flatten()
+                .any(|key| known.may_have_key(key))
+        };
+        row.email_norm
+            .as_deref()
+            .is_some_and(|norm| known.may_have_address(norm))
+            || row
+                .external_id
+                .as_deref()
+                .is_some_and(|id| known.may_have_id(preset, id))
+            || (self.any_stored && stored())
+    }
+
     fn touched(&self, id: i64) -> bool {
         id > self.last_id_before || self.touched.contains(id as usize)
     }
@@ -321,6 +479,11 @@ impl Known {
 
     fn may_have_id(&self, preset: &str, id: &str) -> bool {
         self.0.as_ref().is_none_or(|f| f.contains(&(preset, id)))
+    }
+
+    /// Whether there is a filter: without one, every answer is "maybe".
+    fn is_loaded(&self) -> bool {
+        self.0.is_some()
     }
 }
 
