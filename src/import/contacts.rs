@@ -40,11 +40,7 @@ pub(super) fn write(
             .query_row("SELECT coalesce(max(id), 0) FROM contacts", [], |r| {
                 r.get(0)
             })?;
-    let any_stored = ctx
-        .tx
-        .query_row("SELECT EXISTS (SELECT 1 FROM contact_keys)", [], |r| {
-            r.get(0)
-        })?;
+    let stored_kinds = StoredKinds::load(ctx)?;
     // The highest id stands in for the number of contacts (ids only grow, and a count
     // would read the whole table on every import).
     let known = Known::load(ctx, stream.is_bulk_for(last_id_before))?;
@@ -55,7 +51,7 @@ pub(super) fn write(
         statements: Statements::prepare(ctx.tx)?,
         last_id_before,
         touched: FixedBitSet::new(),
-        any_stored,
+        stored_kinds,
         known,
         tag_ids: FxHashMap::default(),
         custom: CustomFields::default(),
@@ -324,8 +320,7 @@ struct State<'tx> {
     /// Contacts that existed before this file and that it has already described, by id
     /// (a bit each: the set stays small however long the file).
     touched: FixedBitSet,
-    /// Whether `contact_keys` holds anything; while it does not, it is not consulted.
-    any_stored: bool,
+    stored_kinds: StoredKinds,
     known: Known,
     /// Tag ids by the names as rows write them.
     tag_ids: FxHashMap<String, i64>,
@@ -337,14 +332,9 @@ impl State<'_> {
     /// file made): whether any look-up [`find`] would make might find something.
     fn may_be_known(&self, preset: &str, prepared: &Prepared) -> bool {
         let (row, known) = (&prepared.row, &self.known);
-        let stored = || {
-            let fp = &prepared.fingerprints;
-            [ext_key(preset, row), email_key(row)]
-                .iter()
-                .chain([&fp.now, &fp.before])
-                .flatten()
-                .any(|key| known.may_have_key(key))
-        };
+        let may_have = |key: &Option<String>| key.as_deref().is_some_and(|k| known.may_have_key(k));
+        let named = || may_have(&ext_key(preset, row)) || may_have(&email_key(row));
+        let fp = &prepared.fingerprints;
         row.email_norm
             .as_deref()
             .is_some_and(|norm| known.may_have_address(norm))
@@ -352,7 +342,8 @@ impl State<'_> {
                 .external_id
                 .as_deref()
                 .is_some_and(|id| known.may_have_id(preset, id))
-            || (self.any_stored && stored())
+            || (self.stored_kinds.named && named())
+            || (self.stored_kinds.fingerprints && (may_have(&fp.now) || may_have(&fp.before)))
     }
 
     fn touched(&self, id: i64) -> bool {
@@ -366,14 +357,15 @@ impl State<'_> {
         }
     }
 
-    /// The contact `key` was stored for, when any key is stored (the key is only made
-    /// then) and it may be this one.
+    /// The contact `key` was stored for, when keys of its kind are stored (`any`; the
+    /// key is only made then) and it may be this one.
     fn stored(
         &self,
         ctx: &WriteContext<'_>,
+        any: bool,
         key: impl FnOnce() -> Option<String>,
     ) -> rusqlite::Result<Option<i64>> {
-        if !self.any_stored {
+        if !any {
             return Ok(None);
         }
         match key().filter(|key| self.known.may_have_key(key)) {
@@ -402,10 +394,47 @@ impl State<'_> {
         for key in record.iter().flatten() {
             if keys::store(ctx.tx, key, contact_id)? {
                 self.known.add_key(key);
-                self.any_stored = true;
+                self.stored_kinds.note(key);
             }
         }
         Ok(())
+    }
+}
+
+/// Which kinds of key `contact_keys` holds (see [`keys`]): a kind it holds none of is
+/// not looked up, and its keys are not even made. Most lists have a few rows with neither
+/// id nor email, whose fingerprints are stored; that must not cost every other row two
+/// look-ups of its id and address keys.
+#[derive(Debug, Clone, Copy)]
+struct StoredKinds {
+    /// `ext:` and `email:` keys.
+    named: bool,
+    /// `fp:` keys.
+    fingerprints: bool,
+}
+
+impl StoredKinds {
+    fn load(ctx: &WriteContext<'_>) -> rusqlite::Result<StoredKinds> {
+        ctx.tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM contact_keys WHERE key < 'fp:' OR key >= 'fp;'),
+                    EXISTS (SELECT 1 FROM contact_keys WHERE key >= 'fp:' AND key < 'fp;')",
+            [],
+            |r| {
+                Ok(StoredKinds {
+                    named: r.get(0)?,
+                    fingerprints: r.get(1)?,
+                })
+            },
+        )
+    }
+
+    /// Notes that `key` is stored now.
+    fn note(&mut self, key: &str) {
+        if key.starts_with("fp:") {
+            self.fingerprints = true;
+        } else {
+            self.named = true;
+        }
     }
 }
 
@@ -548,21 +577,25 @@ fn find(
             .find(|c| c.source == ctx.preset && c.external_id == row.email)
             .map(|c| c.id),
     };
-    if let Some(id) = keys::older(ext_in_row, state.stored(ctx, || ext_key(ctx.preset, row))?) {
+    if let Some(id) = keys::older(
+        ext_in_row,
+        state.stored(ctx, state.stored_kinds.named, || ext_key(ctx.preset, row))?,
+    ) {
         return Ok(Some(id));
     }
     let by_address = keys::older(
         at_address.first().map(|c| c.id),
-        state.stored(ctx, || email_key(row))?,
+        state.stored(ctx, state.stored_kinds.named, || email_key(row))?,
     );
     if let Some(id) = by_address.filter(|&id| !state.touched(id)) {
         return Ok(Some(id));
     }
-    if let Some(id) = state.stored(ctx, || fingerprints.now.clone())? {
+    let fingerprinted = state.stored_kinds.fingerprints;
+    if let Some(id) = state.stored(ctx, fingerprinted, || fingerprints.now.clone())? {
         return Ok(Some(id));
     }
     Ok(state
-        .stored(ctx, || fingerprints.before.clone())?
+        .stored(ctx, fingerprinted, || fingerprints.before.clone())?
         .filter(|&id| !state.touched(id)))
 }
 
@@ -592,7 +625,7 @@ fn upsert(
                 state.touch(id);
                 return Ok(Outcome::Unchanged);
             }
-            let changed = update_contact(ctx, id, row, &mut state.any_stored)?;
+            let changed = update_contact(ctx, id, row, &mut state.stored_kinds.named)?;
             (
                 id,
                 if changed {
