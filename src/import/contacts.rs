@@ -160,11 +160,7 @@ impl<'a> TwoPass<'a> {
         record: &csv::ByteRecord,
         prepared: &Prepared,
     ) -> Result<(), ImportError> {
-        let row = &prepared.row;
-        let external_id = row.external_id.as_deref().or(row.email.as_deref());
-        state
-            .known
-            .add(ctx.preset, external_id, row.email_norm.as_deref());
+        state.known.add_row(ctx.preset, &prepared.row);
         if let Some(fp) = &prepared.fingerprints.now {
             state.known.add_key(fp);
         }
@@ -440,9 +436,9 @@ impl StoredKinds {
 
 /// The addresses, platform ids and stored keys contacts may have, for a file large against
 /// the list: a row whose address and id are surely new — nearly every row of a first
-/// import — skips the index lookups that would find nothing. A Bloom filter of fixed size, so memory does
-/// not grow with the file: a longer one only turns more answers into "maybe", each costing
-/// the lookup it would have made anyway. For a small file the lookups are made (loading
+/// import — skips the index lookups that would find nothing. A Bloom filter of fixed size,
+/// so memory does not grow with the file: a longer one only turns more answers into
+/// "maybe", each costing the lookup it would have made anyway. For a small file the lookups are made (loading
 /// every contact's keys would cost more).
 struct Known(Option<BloomFilter<rustc_hash::FxBuildHasher>>);
 
@@ -500,6 +496,13 @@ impl Known {
                 filter.insert(&norm);
             }
         }
+    }
+
+    /// Adds the id (the email as written standing in for a missing one) and address a
+    /// contact made from `row` carries.
+    fn add_row(&mut self, preset: &str, row: &ContactRow) {
+        let external_id = row.external_id.as_deref().or(row.email.as_deref());
+        self.add(preset, external_id, row.email_norm.as_deref());
     }
 
     fn may_have_address(&self, norm: &str) -> bool {
@@ -638,10 +641,7 @@ fn upsert(
     };
     let is_new = matches!(outcome, Outcome::New);
     state.touch(contact_id);
-    let external_id = row.external_id.as_deref().or(row.email.as_deref());
-    state
-        .known
-        .add(ctx.preset, external_id, row.email_norm.as_deref());
+    state.known.add_row(ctx.preset, row);
     state.record(ctx, prepared, contact_id, is_new)?;
     state.statements.insert_source.execute(params![
         ctx.import_id,

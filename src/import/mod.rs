@@ -894,15 +894,16 @@ mod tests {
         assert_eq!(pragma("ignore_check_constraints"), 0);
     }
 
-    /// What a file made of the contacts it describes, whatever their ids: each contact's
-    /// address, id, name, status and tags, and every change recorded.
+    /// What a file (the last one imported) made of the contacts it describes, whatever
+    /// their ids: each contact's address, id, name, status, tags and rows, and every change
+    /// recorded.
     fn described(ws: &Workspace, import_id: i64) -> (Vec<String>, Vec<String>) {
-        let strings = |sql: &str| -> Vec<String> {
+        let strings = |sql: &str, id: i64| -> Vec<String> {
             let mut found: Vec<String> = ws
                 .conn()
                 .prepare(sql)
                 .unwrap()
-                .query_map([import_id], |r| r.get(0))
+                .query_map([id], |r| r.get(0))
                 .unwrap()
                 .collect::<Result<_, _>>()
                 .unwrap();
@@ -917,12 +918,21 @@ mod tests {
                        WHERE contact_id = c.id ORDER BY row_number)))
                FROM contacts c
               WHERE c.id IN (SELECT contact_id FROM source_records WHERE import_id = ?1)",
+            import_id,
         );
+        let log_id: i64 = ws
+            .conn()
+            .query_row(
+                "SELECT max(id) FROM maintenance_log WHERE kind = 'import'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
         let changes = strings(
             "SELECT concat_ws('|', c.email, f.field, f.old_value, f.new_value)
                FROM field_changes f JOIN contacts c ON c.id = f.contact_id
-              WHERE f.log_id = (SELECT max(id) FROM maintenance_log WHERE kind = 'import')
-                AND ?1 IS NOT NULL",
+              WHERE f.log_id = ?1",
+            log_id,
         );
         (contacts, changes)
     }
