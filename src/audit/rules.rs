@@ -385,7 +385,7 @@ pub fn formatting(row: &ContactRow) -> Vec<FormatIssue> {
         } else if value.contains('@') && email::check_syntax(&value.to_lowercase()).is_ok() {
             Some(("an email address in this field", None))
         } else if needs_clean(value) {
-            Some(("stray whitespace", Some(text::clean(value))))
+            Some(("stray whitespace", Some(text::clean(value).into_owned())))
         } else if NAME_FIELDS.contains(&field) {
             letter_case_issue(value)
         } else {

@@ -498,7 +498,7 @@ fn read_headers(
     }
     Ok(record
         .iter()
-        .map(|h| crate::text::clean(&decode_field(h)))
+        .map(|h| crate::text::clean(&decode_field(h)).into_owned())
         .collect())
 }
 

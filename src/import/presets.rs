@@ -1043,26 +1043,30 @@ impl Preset {
     pub fn split_multi(&self, field: Field, value: &str) -> Vec<String> {
         if field != Field::Tags {
             let v = crate::text::clean(value);
-            return if v.is_empty() { Vec::new() } else { vec![v] };
+            return if v.is_empty() {
+                Vec::new()
+            } else {
+                vec![v.into_owned()]
+            };
         }
         let how = self
             .multi
             .iter()
             .find(|(f, _)| *f == field)
             .map_or(DEFAULT_MULTI, |&(_, m)| m);
-        let raw: Vec<String> = match how {
-            Multi::SplitOn(seps) => match seps.iter().find(|&&c| value.contains(c)) {
-                Some(&sep) => value.split(sep).map(str::to_string).collect(),
-                None => vec![value.to_string()],
-            },
-            Multi::QuotedList => quoted_list(value),
-        };
-        let mut out: Vec<String> = Vec::with_capacity(raw.len());
-        for item in raw {
-            let item = crate::text::clean(&item);
-            if !item.is_empty() && !out.contains(&item) {
-                out.push(item);
+        let mut out: Vec<String> = Vec::new();
+        let mut keep = |item: &str| {
+            let item = crate::text::clean(item);
+            if !item.is_empty() && !out.iter().any(|kept| *kept == item) {
+                out.push(item.into_owned());
             }
+        };
+        match how {
+            Multi::SplitOn(seps) => match seps.iter().find(|&&c| value.contains(c)) {
+                Some(&sep) => value.split(sep).for_each(keep),
+                None => keep(value),
+            },
+            Multi::QuotedList => quoted_list(value).iter().for_each(|item| keep(item)),
         }
         out
     }
@@ -1077,7 +1081,7 @@ fn custom_name(headers: &[String], keys: &[String], i: usize) -> String {
     }
     let occurrence = keys[..i].iter().filter(|k| **k == keys[i]).count();
     if occurrence == 0 {
-        name
+        name.into_owned()
     } else {
         format!("{name} ({})", occurrence + 1)
     }

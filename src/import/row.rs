@@ -297,16 +297,18 @@ impl Plan {
             }
             let field = match column {
                 Column::Custom(_) => {
-                    out.custom.push((i, value));
+                    out.custom.push((i, value.into_owned()));
                     continue;
                 }
                 Column::Known(field) => *field,
             };
             match field {
-                Field::ExternalId => out.external_id = out.external_id.take().or(Some(value)),
+                Field::ExternalId => {
+                    out.external_id = out.external_id.take().or(Some(value.into_owned()))
+                }
                 Field::Email => {
                     out.email_norm = text::email::normalize(&value);
-                    out.email = Some(value);
+                    out.email = Some(value.into_owned());
                 }
                 Field::FullName => full_name = Some(value),
                 Field::Phone => phone = Some(value),
@@ -329,9 +331,11 @@ impl Plan {
                 }
             }
         }
-        let country = country.map(|c| text::country::to_iso(&c).map(str::to_string).unwrap_or(c));
+        let country = country
+            .map(|c| text::country::to_iso(&c).map_or_else(|| c.into_owned(), str::to_string));
         if let Some(p) = phone {
-            let e164 = text::phone::to_e164(&p, country.as_deref()).unwrap_or(p);
+            let e164 =
+                text::phone::to_e164(&p, country.as_deref()).unwrap_or_else(|| p.into_owned());
             out.values.push((col!("phone"), Value::Text(e164)));
         }
         if let Some(c) = country {
@@ -341,7 +345,7 @@ impl Plan {
             split_full_name(&name, &mut out.values);
         }
         if let Some(number) = house_number {
-            join_house_number(number, &mut out.values);
+            join_house_number(number.into_owned(), &mut out.values);
         }
         out.status = status;
         out.tags.retain(|t| !t.is_empty());
@@ -385,7 +389,9 @@ impl Plan {
             };
             match field {
                 Field::Email => out.email_norm = text::email::normalize(&value),
-                Field::ExternalId if !value.is_empty() => out.external_id = Some(value),
+                Field::ExternalId if !value.is_empty() => {
+                    out.external_id = Some(value.into_owned())
+                }
                 Field::EventType => {
                     out.kind = event_kind(&value)
                         .ok_or_else(|| reject(Some(i), format!("unknown event type `{value}`; expected open, click, bounce, unsubscribe, complaint, purchase, page_view or cart_add")))?;
@@ -395,8 +401,8 @@ impl Plan {
                         .ok_or_else(|| reject(Some(i), format!("`{value}` is not a date/time")))?;
                     seen_time = true;
                 }
-                Field::Campaign => out.campaign = value,
-                Field::Url => out.url = value,
+                Field::Campaign => out.campaign = value.into_owned(),
+                Field::Url => out.url = value.into_owned(),
                 Field::Amount if !value.is_empty() => {
                     out.amount =
                         Some(parse_number(&value).ok_or_else(|| {
@@ -436,9 +442,9 @@ fn most_restrictive(a: Option<Status>, b: Option<Status>) -> Option<Status> {
     }
 }
 
-fn typed(value: String, ty: Type) -> Option<Value> {
+fn typed(value: Cow<'_, str>, ty: Type) -> Option<Value> {
     match ty {
-        Type::Text => Some(Value::Text(value)),
+        Type::Text => Some(Value::Text(value.into_owned())),
         Type::Integer => parse_number(&value).map(|n| Value::Integer(n.round() as i64)),
         Type::Real => parse_number(&value).map(Value::Real),
         Type::Instant => text::date::parse_instant(&value).map(Value::Integer),

@@ -17,7 +17,7 @@ use super::{clean, is_edge_junk};
 /// mailbox provider in use treats them so, and platforms themselves match case-blind.
 pub fn normalize(raw: &str) -> Option<String> {
     let cleaned = clean(raw);
-    let mut s = cleaned.as_str();
+    let mut s: &str = &cleaned;
     loop {
         let before = s.len();
         if s.len() >= 7 && s.is_char_boundary(7) && s[..7].eq_ignore_ascii_case("mailto:") {
