@@ -18,7 +18,7 @@ use super::row::{col, Col, ContactRow, Plan, CONTACT_COLUMNS, IDENTIFYING};
 use super::{ImportError, Rejection, RowStream, Summary, WriteContext};
 use crate::text::status::Status;
 use crate::workspace::indexes::{set_aside, SetAside};
-use crate::workspace::keys;
+use crate::workspace::{keys, row_hash};
 use fastbloom::BloomFilter;
 use fixedbitset::FixedBitSet;
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
@@ -253,38 +253,19 @@ fn put_aside_failed(path: &Path, row: u64, error: impl std::fmt::Display) -> Imp
 /// fingerprints.
 struct Prepared {
     row: ContactRow,
-    row_hash: RowHash,
+    row_hash: [u8; 8],
     fingerprints: Fingerprints,
 }
 
 impl Prepared {
     fn new(preset: &str, row: ContactRow) -> Prepared {
-        let row_hash = RowHash::of(&row.raw_json);
+        let row_hash = row_hash::of(row.raw_json.as_bytes());
         let fingerprints = Fingerprints::of(preset, &row);
         Prepared {
             row,
             row_hash,
             fingerprints,
         }
-    }
-}
-
-/// The hash of a row's raw values: 64 bits of blake3 as 16 hex digits, kept inline (one
-/// allocation fewer per row). It only tells one contact's stored rows apart, a handful
-/// each, so a wider hash would buy nothing but bytes (it is stored twice: in the row and
-/// in its index).
-struct RowHash([u8; 16]);
-
-impl RowHash {
-    fn of(raw_json: &str) -> RowHash {
-        let hex = blake3::hash(raw_json.as_bytes()).to_hex();
-        let mut digits = [b'0'; 16];
-        digits.copy_from_slice(&hex.as_bytes()[..16]);
-        RowHash(digits)
-    }
-
-    fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.0).unwrap_or_default()
     }
 }
 
@@ -642,7 +623,7 @@ fn upsert(
             Outcome::New,
         ),
         Some(id) => {
-            if has_source(ctx, id, row_hash.as_str())? {
+            if has_source(ctx, id, row_hash)? {
                 state.touch(id);
                 return Ok(Outcome::Unchanged);
             }
@@ -667,7 +648,7 @@ fn upsert(
         row_number,
         row.external_id,
         row.raw_json,
-        row_hash.as_str()
+        &row_hash[..]
     ])?;
     let tags_added = add_tags(ctx, state, contact_id, &row.tags, is_new)?;
     let custom_changed = state
@@ -679,12 +660,16 @@ fn upsert(
     })
 }
 
-fn has_source(ctx: &WriteContext<'_>, contact_id: i64, row_hash: &str) -> rusqlite::Result<bool> {
+fn has_source(
+    ctx: &WriteContext<'_>,
+    contact_id: i64,
+    row_hash: &[u8; 8],
+) -> rusqlite::Result<bool> {
     ctx.tx
         .prepare_cached(
             "SELECT 1 FROM source_records WHERE contact_id = ?1 AND row_hash = ?2 LIMIT 1",
         )?
-        .exists(params![contact_id, row_hash])
+        .exists(params![contact_id, &row_hash[..]])
 }
 
 /// The fields fingerprints were made of before street and city joined them

@@ -12,6 +12,7 @@ pub mod keys;
 mod log;
 mod migrate;
 mod open;
+pub mod row_hash;
 
 pub use log::{append_log, LogEntry};
 pub use migrate::{schema_version, SUPPORTED_VERSION};

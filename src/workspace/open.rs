@@ -41,6 +41,7 @@ pub(super) fn connect(path: &Path, options: &OpenOptions) -> Result<Connection, 
         source,
     })?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    super::row_hash::register(&conn)?;
     enter_wal(&conn, super::WRITE_RETRY_FOR)?;
     conn.execute_batch("PRAGMA cache_size = -65536;")?;
     conn.execute_batch(EVERYDAY)?;
