@@ -14,12 +14,12 @@
 //! exported, so an older "subscribed" export must never undo an unsubscribe. Lifting a
 //! status is a deliberate, logged action.
 
+use super::presets::Field;
 use super::row::{col, Col, ContactRow, Plan, CONTACT_COLUMNS, IDENTIFYING};
 use super::{ImportError, Rejection, RowStream, Summary, WriteContext};
 use crate::text::status::Status;
 use crate::workspace::indexes::{set_aside, SetAside};
 use crate::workspace::{keys, row_hash};
-use fastbloom::BloomFilter;
 use fixedbitset::FixedBitSet;
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{params, OptionalExtension};
@@ -43,9 +43,13 @@ pub(super) fn write(
     let stored_kinds = StoredKinds::load(ctx)?;
     // The highest id stands in for the number of contacts (ids only grow, and a count
     // would read the whole table on every import).
-    let known = Known::load(ctx, stream.is_bulk_for(last_id_before))?;
+    let known = Known::load(
+        ctx,
+        stream.is_bulk_for(last_id_before),
+        plan.has(Field::ExternalId),
+    )?;
     let two_pass = (stream.dwarfs(last_id_before) && known.is_loaded())
-        .then(|| TwoPass::begin(ctx, stream.path))
+        .then(|| TwoPass::begin(ctx, plan, stream.path))
         .transpose()?;
     let mut state = State {
         statements: Statements::prepare(ctx.tx)?,
@@ -121,9 +125,9 @@ impl Summary {
 
 /// A file that dwarfs the list — a first import, nearly always — is written in two
 /// passes. The first writes every row that surely describes no contact yet (the filter of
-/// known keys says so) with the contacts' and source records' indexes set aside: those
-/// rows need no look-up, and a million index entries are far cheaper sorted once than
-/// inserted one by one. Every other row — a repeat within the file, a contact already
+/// known keys says so) with the contacts' and source records' indexes on random keys set
+/// aside ([`indexes_kept`] says which stay): those rows need no look-up, and a million
+/// index entries are far cheaper sorted once than inserted one by one. Every other row — a repeat within the file, a contact already
 /// there, a false "maybe" — goes to a temporary table as read, in file order (it is
 /// prepared again when its turn comes, so nothing waits in memory). Then the indexes
 /// are rebuilt, and the second pass writes the rows put aside, looking each up as usual.
@@ -138,14 +142,14 @@ struct TwoPass<'a> {
 }
 
 impl<'a> TwoPass<'a> {
-    fn begin(ctx: &WriteContext<'_>, path: &'a Path) -> rusqlite::Result<TwoPass<'a>> {
+    fn begin(ctx: &WriteContext<'_>, plan: &Plan, path: &'a Path) -> rusqlite::Result<TwoPass<'a>> {
         ctx.tx.execute_batch(
             "CREATE TEMP TABLE IF NOT EXISTS rows_put_aside
                  (row_number INTEGER PRIMARY KEY, record BLOB NOT NULL);
              DELETE FROM temp.rows_put_aside;",
         )?;
         Ok(TwoPass {
-            indexes: set_aside(ctx.tx, &["contacts", "source_records"], &[])?,
+            indexes: set_aside(ctx.tx, &["contacts", "source_records"], indexes_kept(plan))?,
             path,
         })
     }
@@ -211,6 +215,24 @@ impl<'a> TwoPass<'a> {
         drop(stmt);
         ctx.tx.execute_batch("DROP TABLE temp.rows_put_aside")?;
         Ok(())
+    }
+}
+
+/// The indexes that stay in place through a first pass, because keeping them costs less
+/// than a rebuild, which reads the whole table: those it adds nothing to (only merged-away
+/// contacts are in `contacts_merged`; only contacts with a platform id of their own, not
+/// their address standing in for one, in `contacts_external_id`) and the one it only
+/// appends to (new contacts' ids only grow, and `source_records_contact` is ordered by
+/// contact first).
+fn indexes_kept(plan: &Plan) -> &'static [&'static str] {
+    if plan.has(Field::ExternalId) {
+        &["contacts_merged", "source_records_contact"]
+    } else {
+        &[
+            "contacts_merged",
+            "contacts_external_id",
+            "source_records_contact",
+        ]
     }
 }
 
@@ -437,26 +459,40 @@ impl StoredKinds {
 /// the list: a row whose address and id are surely new — nearly every row of a first
 /// import — skips the index lookups that would find nothing. A Bloom filter of fixed size,
 /// so memory does not grow with the file: a longer one only turns more answers into
-/// "maybe", each costing the lookup it would have made anyway. For a small file the lookups are made (loading
-/// every contact's keys would cost more).
-struct Known(Option<BloomFilter<rustc_hash::FxBuildHasher>>);
+/// "maybe", each costing the lookup it would have made anyway. For a small file the lookups
+/// are made (loading every contact's keys would cost more).
+///
+/// The filter is split into blocks of one cache line, each key setting and testing bits of
+/// one block only: probing a filter of megabytes costs about one cache miss, where a classic
+/// Bloom filter's bits for a key are scattered over as many lines as it has hashes (that
+/// had made the filter a tenth of the writer's time).
+struct Known {
+    filter: Option<sbbf_rs_safe::Filter>,
+    /// Whether platform ids are kept: only a file with an id column asks for them, and
+    /// each key costs a cache miss when added.
+    ids: bool,
+}
+
+/// What a hash in [`Known`] stands for, so that an address, an id and a stored key that are
+/// the same text are still different entries.
+#[derive(Clone, Copy)]
+enum KnownKind {
+    Address = 1,
+    Id = 2,
+    Key = 3,
+}
 
 impl Known {
-    /// 8 MB, probed at 4 bits per key (each probe is a likely cache miss, the filter's
-    /// main cost): at a million contacts, two keys each, about one answer in 6,000 is a
-    /// false "maybe"; at four million, one in 500.
-    const BITS: usize = 1 << 26;
-    const HASHES: u32 = 4;
+    /// 8 MB at 32 bits per key: at a million contacts, two keys each, false "maybe"s are
+    /// rare (well under one answer in 10,000), and they grow only slowly past that.
+    const BITS_PER_KEY: usize = 32;
+    const KEYS: usize = (1 << 26) / Self::BITS_PER_KEY;
 
-    fn load(ctx: &WriteContext<'_>, large_file: bool) -> rusqlite::Result<Known> {
+    fn load(ctx: &WriteContext<'_>, large_file: bool, ids: bool) -> rusqlite::Result<Known> {
         if !large_file {
-            return Ok(Known(None));
+            return Ok(Known { filter: None, ids });
         }
-        let mut known = Known(Some(
-            BloomFilter::with_num_bits(Self::BITS)
-                .hasher(rustc_hash::FxBuildHasher)
-                .hashes(Self::HASHES),
-        ));
+        let mut known = Known::empty(ids);
         let mut stmt = ctx
             .tx
             .prepare("SELECT source, external_id, email_norm FROM contacts")?;
@@ -476,24 +512,46 @@ impl Known {
         Ok(known)
     }
 
-    fn add_key(&mut self, key: &str) {
-        if let Some(filter) = &mut self.0 {
-            filter.insert(&("key", key));
+    /// A filter with nothing in it yet.
+    fn empty(ids: bool) -> Known {
+        Known {
+            filter: Some(sbbf_rs_safe::Filter::new(Self::BITS_PER_KEY, Self::KEYS)),
+            ids,
         }
     }
 
+    /// The filter's hash of `text` (with `scope`, the preset of an id) as a `kind`.
+    fn hash(kind: KnownKind, scope: &str, text: &str) -> u64 {
+        use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+        xxh3_64_with_seed(text.as_bytes(), xxh3_64(scope.as_bytes()) ^ kind as u64)
+    }
+
+    fn insert(&mut self, kind: KnownKind, scope: &str, text: &str) {
+        if let Some(filter) = &mut self.filter {
+            filter.insert_hash(Self::hash(kind, scope, text));
+        }
+    }
+
+    fn may_have(&self, kind: KnownKind, scope: &str, text: &str) -> bool {
+        self.filter
+            .as_ref()
+            .is_none_or(|f| f.contains_hash(Self::hash(kind, scope, text)))
+    }
+
+    fn add_key(&mut self, key: &str) {
+        self.insert(KnownKind::Key, "", key);
+    }
+
     fn may_have_key(&self, key: &str) -> bool {
-        self.0.as_ref().is_none_or(|f| f.contains(&("key", key)))
+        self.may_have(KnownKind::Key, "", key)
     }
 
     fn add(&mut self, preset: &str, external_id: Option<&str>, email_norm: Option<&str>) {
-        if let Some(filter) = &mut self.0 {
-            if let Some(id) = external_id {
-                filter.insert(&(preset, id));
-            }
-            if let Some(norm) = email_norm {
-                filter.insert(&norm);
-            }
+        if let Some(id) = external_id.filter(|_| self.ids) {
+            self.insert(KnownKind::Id, preset, id);
+        }
+        if let Some(norm) = email_norm {
+            self.insert(KnownKind::Address, "", norm);
         }
     }
 
@@ -505,16 +563,17 @@ impl Known {
     }
 
     fn may_have_address(&self, norm: &str) -> bool {
-        self.0.as_ref().is_none_or(|f| f.contains(&norm))
+        self.may_have(KnownKind::Address, "", norm)
     }
 
+    /// Always "maybe" when ids are not kept.
     fn may_have_id(&self, preset: &str, id: &str) -> bool {
-        self.0.as_ref().is_none_or(|f| f.contains(&(preset, id)))
+        !self.ids || self.may_have(KnownKind::Id, preset, id)
     }
 
     /// Whether there is a filter: without one, every answer is "maybe".
     fn is_loaded(&self) -> bool {
-        self.0.is_some()
+        self.filter.is_some()
     }
 }
 
@@ -787,12 +846,27 @@ fn update_contact(
             ));
         }
     }
+    if changes.is_empty() {
+        return Ok(false);
+    }
+    // One statement for the row: each would rewrite the whole record (and seek it again).
+    let sets: Vec<String> = changes
+        .iter()
+        .enumerate()
+        .map(|(i, (column, _, _))| format!("{column} = ?{}", i + 3))
+        .collect();
+    let sql = format!(
+        "UPDATE contacts SET {}, updated_at = ?2 WHERE id = ?1",
+        sets.join(", ")
+    );
+    let (id_value, now) = (Value::Integer(id), Value::Integer(ctx.now));
+    let values = [&id_value, &now]
+        .into_iter()
+        .chain(changes.iter().map(|(_, _, new)| new));
+    ctx.tx
+        .prepare_cached(&sql)?
+        .execute(rusqlite::params_from_iter(values))?;
     for (column, old, new) in &changes {
-        ctx.tx
-            .prepare_cached(&format!(
-                "UPDATE contacts SET {column} = ?2, updated_at = ?3 WHERE id = ?1"
-            ))?
-            .execute(params![id, new, ctx.now])?;
         if *column != "status_source" && *column != "email_norm" {
             record_change(
                 ctx,
@@ -803,7 +877,7 @@ fn update_contact(
             )?;
         }
     }
-    Ok(!changes.is_empty())
+    Ok(true)
 }
 
 fn record_change(
@@ -1005,6 +1079,38 @@ mod tests {
             prop_assert!(unpack(&packed, &mut back).is_some());
             prop_assert_eq!(back.iter().map(<[u8]>::to_vec).collect::<Vec<_>>(), cells);
         }
+    }
+
+    /// The filter never forgets what it was told (a "no" would skip a look-up that finds
+    /// a contact), and what it was not told is nearly always a "no".
+    #[test]
+    fn the_filter_of_known_keys_has_no_false_noes_and_few_false_maybes() {
+        let mut known = Known::empty(true);
+        for i in 0..20_000 {
+            known.add(
+                "hubspot",
+                Some(&format!("id{i}")),
+                Some(&format!("p{i}@x.test")),
+            );
+            known.add_key(&format!("fp:hubspot:{i}"));
+        }
+        for i in 0..20_000 {
+            assert!(known.may_have_id("hubspot", &format!("id{i}")));
+            assert!(known.may_have_address(&format!("p{i}@x.test")));
+            assert!(known.may_have_key(&format!("fp:hubspot:{i}")));
+        }
+        let false_maybes = (0..20_000)
+            .filter(|i| {
+                known.may_have_id("mailchimp", &format!("id{i}"))
+                    || known.may_have_id("hubspot", &format!("p{i}@x.test"))
+                    || known.may_have_address(&format!("q{i}@x.test"))
+                    || known.may_have_key(&format!("id{i}"))
+            })
+            .count();
+        assert!(false_maybes < 10, "{false_maybes} false maybes");
+        let without_ids = Known::empty(false);
+        assert!(without_ids.may_have_id("hubspot", "id1"));
+        assert!(!without_ids.may_have_address("p1@x.test"));
     }
 
     #[test]

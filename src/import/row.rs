@@ -196,7 +196,7 @@ impl Plan {
         }
     }
 
-    fn has(&self, field: Field) -> bool {
+    pub fn has(&self, field: Field) -> bool {
         self.columns.contains(&Column::Known(field))
     }
 
