@@ -125,9 +125,9 @@ impl Summary {
 
 /// A file that dwarfs the list — a first import, nearly always — is written in two
 /// passes. The first writes every row that surely describes no contact yet (the filter of
-/// known keys says so) with the contacts' and source records' indexes on random keys set
-/// aside ([`indexes_kept`] says which stay): those rows need no look-up, and a million
-/// index entries are far cheaper sorted once than inserted one by one. Every other row — a repeat within the file, a contact already
+/// known keys says so) with the contacts', source records' and tags' indexes on random
+/// keys set aside ([`indexes_kept`] says which stay): those rows need no look-up, and a
+/// million index entries are far cheaper sorted once than inserted one by one. Every other row — a repeat within the file, a contact already
 /// there, a false "maybe" — goes to a temporary table as read, in file order (it is
 /// prepared again when its turn comes, so nothing waits in memory). Then the indexes
 /// are rebuilt, and the second pass writes the rows put aside, looking each up as usual.
@@ -149,7 +149,11 @@ impl<'a> TwoPass<'a> {
              DELETE FROM temp.rows_put_aside;",
         )?;
         Ok(TwoPass {
-            indexes: set_aside(ctx.tx, &["contacts", "source_records"], indexes_kept(plan))?,
+            indexes: set_aside(
+                ctx.tx,
+                &["contacts", "source_records", "contact_tags"],
+                indexes_kept(plan),
+            )?,
             path,
         })
     }
