@@ -437,19 +437,24 @@ fn read_batches<T>(
     out: &crossbeam_channel::Sender<Batch<T>>,
     spent: &crossbeam_channel::Receiver<Vec<Prepared<T>>>,
 ) {
-    let empty_batch = || match spent.try_recv() {
+    // Records of written rows are read into again: their buffers are already the size
+    // rows of this file need.
+    let mut records: Vec<csv::ByteRecord> = Vec::new();
+    let empty_batch = |records: &mut Vec<csv::ByteRecord>| match spent.try_recv() {
         Ok(mut written) => {
-            written.clear();
+            records.extend(written.drain(..).map(|(_, record, _)| record));
             written
         }
         Err(_) => Vec::with_capacity(BATCH_ROWS),
     };
     let mut row_number = 1u64;
     let mut batch = Vec::with_capacity(BATCH_ROWS);
-    // Each record is sized like the one before, so reading it rarely reallocates.
+    // A new record is sized like the one before, so reading it rarely reallocates.
     let (mut bytes, mut fields) = (256, 16);
     loop {
-        let mut record = csv::ByteRecord::with_capacity(bytes, fields);
+        let mut record = records
+            .pop()
+            .unwrap_or_else(|| csv::ByteRecord::with_capacity(bytes, fields));
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
@@ -470,7 +475,7 @@ fn read_batches<T>(
         let prepared = prepare(row_number, &record);
         batch.push((row_number, record, prepared));
         if batch.len() == BATCH_ROWS {
-            let full = std::mem::replace(&mut batch, empty_batch());
+            let full = std::mem::replace(&mut batch, empty_batch(&mut records));
             if out.send(Ok((full, reader.position().byte()))).is_err() {
                 return;
             }
