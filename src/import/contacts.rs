@@ -52,7 +52,7 @@ pub(super) fn write(
         .then(|| TwoPass::begin(ctx, plan, stream.path))
         .transpose()?;
     let mut state = State {
-        statements: Statements::prepare(ctx.tx)?,
+        statements: Statements::prepare(ctx)?,
         last_id_before,
         touched: FixedBitSet::new(),
         stored_kinds,
@@ -299,31 +299,81 @@ impl Prepared {
 /// statement cache and handing them back (a lookup by SQL text and a re-insertion each
 /// time) cost more than some of the inserts themselves.
 struct Statements<'tx> {
-    insert_contact: rusqlite::Statement<'tx>,
-    insert_source: rusqlite::Statement<'tx>,
-    insert_tag: rusqlite::Statement<'tx>,
+    insert_contact: RowInsert<'tx>,
+    insert_source: RowInsert<'tx>,
+    insert_tags: TagInserts<'tx>,
 }
 
 impl<'tx> Statements<'tx> {
-    fn prepare(tx: &'tx rusqlite::Transaction<'_>) -> rusqlite::Result<Statements<'tx>> {
+    fn prepare(ctx: &WriteContext<'tx>) -> rusqlite::Result<Statements<'tx>> {
         let columns = CONTACT_COLUMNS.join(", ");
-        let placeholders = (1..=CONTACT_COLUMNS.len() + 6)
+        let placeholders = (1..=CONTACT_COLUMNS.len() + 2)
             .map(|i| format!("?{i}"))
             .collect::<Vec<_>>()
             .join(", ");
+        let (preset, now) = (
+            ValueRef::Text(ctx.preset.as_bytes()),
+            ValueRef::Integer(ctx.now),
+        );
         Ok(Statements {
-            insert_contact: tx.prepare(&format!(
-                "INSERT INTO contacts ({columns}, external_id, status, status_source, source, first_seen_at, updated_at)
-                 VALUES ({placeholders})"
-            ))?,
-            insert_source: tx.prepare(
-                "INSERT INTO source_records (import_id, contact_id, row_number, external_id, raw, row_hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            insert_contact: RowInsert::new(
+                ctx.tx.prepare(&format!(
+                    "INSERT INTO contacts ({columns}, external_id, status, status_source, source, first_seen_at, updated_at)
+                     VALUES ({placeholders}, ?100, ?100, ?101, ?101)"
+                ))?,
+                &[(100, preset), (101, now)],
             )?,
-            insert_tag: tx.prepare(
-                "INSERT OR IGNORE INTO contact_tags (contact_id, tag_id) VALUES (?1, ?2)",
+            insert_source: RowInsert::new(
+                ctx.tx.prepare(
+                    "INSERT INTO source_records (import_id, contact_id, row_number, external_id, raw, row_hash)
+                     VALUES (?100, ?1, ?2, ?3, ?4, ?5)",
+                )?,
+                &[(100, ValueRef::Integer(ctx.import_id))],
             )?,
+            insert_tags: TagInserts::new(ctx.tx),
         })
+    }
+}
+
+/// An insert run once per row, binding only what changes from one row to the next. SQLite
+/// keeps a statement's bound values from one run to the next, so what is the same for the
+/// whole file (numbered from ?100) is bound once, and a value that is NULL for this row and
+/// was for the one before is not bound again: with a few dozen values a row, binding was
+/// half of inserting a contact.
+struct RowInsert<'tx> {
+    stmt: rusqlite::Statement<'tx>,
+    /// The row's values (?1, ?2, ...) bound to something other than NULL now, a bit each.
+    bound: u64,
+}
+
+impl<'tx> RowInsert<'tx> {
+    fn new(
+        mut stmt: rusqlite::Statement<'tx>,
+        constants: &[(usize, ValueRef<'_>)],
+    ) -> rusqlite::Result<RowInsert<'tx>> {
+        for &(index, value) in constants {
+            stmt.raw_bind_parameter(index, ToSqlOutput::Borrowed(value))?;
+        }
+        Ok(RowInsert { stmt, bound: 0 })
+    }
+
+    /// Binds `values` as ?1, ?2, ... (at most 64) and runs the insert.
+    fn run(&mut self, values: &[ValueRef<'_>]) -> rusqlite::Result<usize> {
+        for (i, &value) in values.iter().enumerate() {
+            let bit = 1u64 << i;
+            let is_null = matches!(value, ValueRef::Null);
+            if is_null && self.bound & bit == 0 {
+                continue;
+            }
+            self.stmt
+                .raw_bind_parameter(i + 1, ToSqlOutput::Borrowed(value))?;
+            self.bound = if is_null {
+                self.bound & !bit
+            } else {
+                self.bound | bit
+            };
+        }
+        self.stmt.raw_execute()
     }
 }
 
@@ -705,13 +755,14 @@ fn upsert(
     state.touch(contact_id);
     state.known.add_row(ctx.preset, row);
     state.record(ctx, prepared, contact_id, is_new)?;
-    state.statements.insert_source.execute(params![
-        ctx.import_id,
-        contact_id,
-        row_number,
-        row.external_id,
-        row.raw_json,
-        &row_hash[..]
+    let row_number = i64::try_from(row_number)
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    state.statements.insert_source.run(&[
+        ValueRef::Integer(contact_id),
+        ValueRef::Integer(row_number),
+        text_ref(row.external_id.as_deref()),
+        ValueRef::Text(row.raw_json.as_bytes()),
+        ValueRef::Blob(&row_hash[..]),
     ])?;
     let tags_added = add_tags(ctx, state, contact_id, &row.tags, is_new)?;
     let custom_changed = state
@@ -766,11 +817,13 @@ fn fingerprint(preset: &str, row: &ContactRow, fields: &[&str]) -> String {
 /// Inserts a new contact with `insert` ([`Statements::insert_contact`]).
 fn insert_contact(
     ctx: &WriteContext<'_>,
-    insert: &mut rusqlite::Statement<'_>,
+    insert: &mut RowInsert<'_>,
     row: &ContactRow,
 ) -> rusqlite::Result<i64> {
     const N: usize = CONTACT_COLUMNS.len();
-    let mut values = [ValueRef::Null; N + 6];
+    // Row values are numbered below the per-file ones (?100) and fit [`RowInsert`]'s mask.
+    const { assert!(N + 2 <= 64) };
+    let mut values = [ValueRef::Null; N + 2];
     values[col!("email").index()] = text_ref(row.email.as_deref());
     values[col!("email_norm").index()] = text_ref(row.email_norm.as_deref());
     for (column, value) in &row.values {
@@ -778,17 +831,9 @@ fn insert_contact(
     }
     let external_id = row.external_id.as_deref().or(row.email.as_deref());
     let status = row.status.unwrap_or(Status::Subscribed);
-    values[N..].copy_from_slice(&[
-        text_ref(external_id),
-        ValueRef::Text(status.as_str().as_bytes()),
-        ValueRef::Text(ctx.preset.as_bytes()),
-        ValueRef::Text(ctx.preset.as_bytes()),
-        ValueRef::Integer(ctx.now),
-        ValueRef::Integer(ctx.now),
-    ]);
-    insert.execute(rusqlite::params_from_iter(
-        values.into_iter().map(ToSqlOutput::Borrowed),
-    ))?;
+    values[N] = text_ref(external_id);
+    values[N + 1] = ValueRef::Text(status.as_str().as_bytes());
+    insert.run(&values)?;
     Ok(ctx.tx.last_insert_rowid())
 }
 
@@ -919,32 +964,93 @@ fn add_tags(
     tags: &[String],
     is_new: bool,
 ) -> rusqlite::Result<bool> {
-    let mut added = false;
+    let mut ids = Vec::with_capacity(tags.len());
     for tag in tags {
-        let tag_id = match state.tag_ids.get(tag) {
-            Some(&id) => id,
-            None => {
-                ctx.tx
-                    .prepare_cached("INSERT OR IGNORE INTO tags (name) VALUES (?1)")?
-                    .execute([tag])?;
-                let id: i64 = ctx
-                    .tx
-                    .prepare_cached("SELECT id FROM tags WHERE name = ?1")?
-                    .query_row([tag], |r| r.get(0))?;
-                state.tag_ids.insert(tag.clone(), id);
-                id
-            }
-        };
-        let inserted = state
-            .statements
-            .insert_tag
-            .execute(params![contact_id, tag_id])?;
-        if inserted > 0 && !is_new {
+        ids.push(tag_id(ctx, &mut state.tag_ids, tag)?);
+    }
+    if is_new {
+        // Nothing to record for a new contact: its tags go in by as few statements as
+        // there are chunks of them (each statement run costs about as much as a row).
+        for chunk in ids.chunks(TagInserts::MAX_ROWS) {
+            state.statements.insert_tags.run(contact_id, chunk)?;
+        }
+        return Ok(false);
+    }
+    let mut added = false;
+    for (tag, id) in tags.iter().zip(ids) {
+        if state.statements.insert_tags.run(contact_id, &[id])? > 0 {
             record_change(ctx, contact_id, "tags", None, Some(tag.clone()))?;
             added = true;
         }
     }
     Ok(added)
+}
+
+/// The id of the tag a row names, made the first time it is seen.
+fn tag_id(
+    ctx: &WriteContext<'_>,
+    known: &mut FxHashMap<String, i64>,
+    tag: &str,
+) -> rusqlite::Result<i64> {
+    if let Some(&id) = known.get(tag) {
+        return Ok(id);
+    }
+    ctx.tx
+        .prepare_cached("INSERT OR IGNORE INTO tags (name) VALUES (?1)")?
+        .execute([tag])?;
+    let id: i64 = ctx
+        .tx
+        .prepare_cached("SELECT id FROM tags WHERE name = ?1")?
+        .query_row([tag], |r| r.get(0))?;
+    known.insert(tag.to_string(), id);
+    Ok(id)
+}
+
+/// Inserts of one contact's tags, one statement per number of tags (up to
+/// [`TagInserts::MAX_ROWS`]), each prepared when first needed.
+struct TagInserts<'tx> {
+    tx: &'tx rusqlite::Transaction<'tx>,
+    by_count: Vec<Option<rusqlite::Statement<'tx>>>,
+}
+
+impl<'tx> TagInserts<'tx> {
+    const MAX_ROWS: usize = 8;
+
+    fn new(tx: &'tx rusqlite::Transaction<'tx>) -> TagInserts<'tx> {
+        TagInserts {
+            tx,
+            by_count: Vec::new(),
+        }
+    }
+
+    /// Adds `tag_ids` (at most [`Self::MAX_ROWS`]) to the contact; returns how many it did
+    /// not have.
+    fn run(&mut self, contact_id: i64, tag_ids: &[i64]) -> rusqlite::Result<usize> {
+        let n = tag_ids.len();
+        if n == 0 {
+            return Ok(0);
+        }
+        if self.by_count.len() < n {
+            self.by_count.resize_with(n, || None);
+        }
+        let stmt = match &mut self.by_count[n - 1] {
+            Some(stmt) => stmt,
+            slot => {
+                let rows = (2..n + 2)
+                    .map(|i| format!("(?1, ?{i})"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                slot.insert(self.tx.prepare(&format!(
+                    "INSERT OR IGNORE INTO contact_tags (contact_id, tag_id) VALUES {rows}"
+                ))?)
+            }
+        };
+        stmt.raw_bind_parameter(1, contact_id)?;
+        for (i, id) in tag_ids.iter().enumerate() {
+            stmt.raw_bind_parameter(i + 2, id)?;
+        }
+        stmt.raw_execute()
+    }
 }
 
 /// Custom fields seen in this import: their ids and what their values look like, so the
