@@ -357,12 +357,13 @@ impl<'tx> RowInsert<'tx> {
         Ok(RowInsert { stmt, bound: 0 })
     }
 
-    /// Binds `values` as ?1, ?2, ... (at most 64) and runs the insert.
+    /// Binds `values` as ?1, ?2, ... and runs the insert (values past the 64th are bound
+    /// every time).
     fn run(&mut self, values: &[ValueRef<'_>]) -> rusqlite::Result<usize> {
         for (i, &value) in values.iter().enumerate() {
-            let bit = 1u64 << i;
+            let bit = u32::try_from(i).map_or(0, |i| 1u64.checked_shl(i).unwrap_or(0));
             let is_null = matches!(value, ValueRef::Null);
-            if is_null && self.bound & bit == 0 {
+            if is_null && bit != 0 && self.bound & bit == 0 {
                 continue;
             }
             self.stmt
@@ -821,8 +822,8 @@ fn insert_contact(
     row: &ContactRow,
 ) -> rusqlite::Result<i64> {
     const N: usize = CONTACT_COLUMNS.len();
-    // Row values are numbered below the per-file ones (?100) and fit [`RowInsert`]'s mask.
-    const { assert!(N + 2 <= 64) };
+    // Row values are numbered below the per-file ones (?100).
+    const { assert!(N + 2 < 100) };
     let mut values = [ValueRef::Null; N + 2];
     values[col!("email").index()] = text_ref(row.email.as_deref());
     values[col!("email_norm").index()] = text_ref(row.email_norm.as_deref());
@@ -1221,6 +1222,43 @@ mod tests {
         let without_ids = Known::empty(false);
         assert!(without_ids.may_have_id("hubspot", "id1"));
         assert!(!without_ids.may_have_address("p1@x.test"));
+    }
+
+    /// A value left out of a row is stored as NULL, never as what the row before had.
+    #[test]
+    fn a_row_insert_binds_what_changed_and_nothing_carries_over() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t (a, b, c, source)")
+            .unwrap();
+        let stmt = conn
+            .prepare("INSERT INTO t (a, b, c, source) VALUES (?1, ?2, ?3, ?100)")
+            .unwrap();
+        let mut insert = RowInsert::new(stmt, &[(100, ValueRef::Text(b"file"))]).unwrap();
+        let (null, x, z) = (ValueRef::Null, ValueRef::Text(b"x"), ValueRef::Text(b"z"));
+        for row in [
+            [ValueRef::Integer(1), x, null],
+            [null, null, z],
+            [ValueRef::Integer(2), null, null],
+            [null, null, null],
+        ] {
+            insert.run(&row).unwrap();
+        }
+        let stored: Vec<String> = conn
+            .prepare("SELECT quote(a) || ' ' || quote(b) || ' ' || quote(c) || ' ' || source FROM t ORDER BY rowid")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            stored,
+            [
+                "1 'x' NULL file",
+                "NULL NULL 'z' file",
+                "2 NULL NULL file",
+                "NULL NULL NULL file"
+            ]
+        );
     }
 
     #[test]
