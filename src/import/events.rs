@@ -7,11 +7,13 @@
 //! contact's status (the restrictive state wins); the contact's last open/click dates follow
 //! the newest event.
 
+use super::insert::RowInsert;
 use super::row::{EventRow, Plan};
 use super::{ImportError, Rejection, RowStream, Summary, WriteContext};
 use crate::workspace::indexes::set_aside;
 use crate::workspace::keys;
 use rusqlite::params;
+use rusqlite::types::ValueRef;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 
@@ -32,6 +34,14 @@ pub(super) fn write(
         None
     };
     let mut contacts = ContactCache::default();
+    // Prepared once for the file, the import's id bound once.
+    let mut insert = RowInsert::new(
+        ctx.tx.prepare(
+            "INSERT OR IGNORE INTO events (contact_id, type, occurred_at, campaign, url, amount, import_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?100)",
+        )?,
+        &[(100, ValueRef::Integer(ctx.import_id))],
+    )?;
     let prepare = |row_number: u64, record: &csv::ByteRecord| {
         plan.event(row_number, record)
             .map_err(|rejection| rejection.keeping(record))
@@ -62,21 +72,14 @@ pub(super) fn write(
             summary.rejected.push(rejection.keeping(record));
             return Ok(());
         };
-        let inserted = ctx
-            .tx
-            .prepare_cached(
-                "INSERT OR IGNORE INTO events (contact_id, type, occurred_at, campaign, url, amount, import_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![
-                contact_id,
-                event.kind,
-                event.occurred_at,
-                event.campaign,
-                event.url,
-                event.amount,
-                ctx.import_id
-            ])?;
+        let inserted = insert.run(&[
+            ValueRef::Integer(contact_id),
+            ValueRef::Text(event.kind.as_bytes()),
+            ValueRef::Integer(event.occurred_at),
+            ValueRef::Text(event.campaign.as_bytes()),
+            ValueRef::Text(event.url.as_bytes()),
+            event.amount.map_or(ValueRef::Null, ValueRef::Real),
+        ])?;
         if inserted > 0 {
             summary.rows_new += 1;
         } else {

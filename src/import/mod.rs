@@ -8,6 +8,7 @@
 mod contacts;
 mod custom;
 mod events;
+mod insert;
 pub mod presets;
 mod row;
 mod source;
