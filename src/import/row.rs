@@ -258,29 +258,33 @@ impl Plan {
                 ),
             ));
         }
+        if let Some((i, bytes)) = record
+            .iter()
+            .enumerate()
+            .find(|(_, bytes)| bytes.len() > MAX_FIELD_BYTES)
+        {
+            return Err(Rejection::new(
+                row,
+                self.headers.get(i).cloned(),
+                format!(
+                    "value is {} bytes long, more than the {} allowed",
+                    bytes.len(),
+                    MAX_FIELD_BYTES
+                ),
+            ));
+        }
         // One check of the whole record costs far less than one per cell; a cell of a valid
         // record is valid where its ends fall between characters. A record with bytes that
         // are not UTF-8 is decoded cell by cell.
         let whole = std::str::from_utf8(record.as_slice()).ok();
-        record
+        Ok(record
             .iter()
             .enumerate()
             .map(|(i, bytes)| {
-                if bytes.len() > MAX_FIELD_BYTES {
-                    return Err(Rejection::new(
-                        row,
-                        Some(self.headers[i].clone()),
-                        format!(
-                            "value is {} bytes long, more than the {} allowed",
-                            bytes.len(),
-                            MAX_FIELD_BYTES
-                        ),
-                    ));
-                }
                 let valid = whole.and_then(|w| w.get(record.range(i)?));
-                Ok(valid.map_or_else(|| decode_field(bytes), Cow::Borrowed))
+                valid.map_or_else(|| decode_field(bytes), Cow::Borrowed)
             })
-            .collect()
+            .collect())
     }
 
     /// Normalises a contact row.
