@@ -202,30 +202,6 @@ mod tests {
         (dir, ws)
     }
 
-    /// Writing back early only ever touches a workspace file, and the write it runs
-    /// beside commits as usual.
-    #[test]
-    fn early_writeback_runs_beside_a_bulk_write_of_a_file_only() {
-        let (_dir, mut ws) = temp_ws();
-        ws.write_bulk(|tx| {
-            tx.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1)")?;
-            let Some(writeback) = start_writeback(tx) else {
-                panic!("a workspace file is written back");
-            };
-            assert!(writeback.join().is_ok());
-            Ok::<_, WorkspaceError>(())
-        })
-        .unwrap();
-        let n: i64 = ws
-            .conn()
-            .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(n, 1);
-        let mut memory = rusqlite::Connection::open_in_memory().unwrap();
-        let tx = memory.transaction().unwrap();
-        assert!(start_writeback(&tx).is_none());
-    }
-
     #[test]
     fn a_new_workspace_has_the_latest_schema_and_wal() {
         let (_dir, ws) = temp_ws();
