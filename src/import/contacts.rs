@@ -191,11 +191,7 @@ impl<'a> TwoPass<'a> {
         summary: &mut Summary,
         cancel: &AtomicBool,
     ) -> Result<(), ImportError> {
-        let writeback = crate::workspace::start_writeback(ctx.tx);
         self.indexes.rebuild(ctx.tx)?;
-        if let Some(writeback) = writeback {
-            let _ = writeback.join();
-        }
         let mut stmt = ctx
             .tx
             .prepare("SELECT row_number, record FROM temp.rows_put_aside ORDER BY row_number")?;

@@ -170,20 +170,6 @@ impl Workspace {
     }
 }
 
-/// Starts writing the workspace file's pages to disk on another thread, while `tx` goes on
-/// with work of its own (rebuilding indexes): a bulk write without the WAL hands hundreds of
-/// megabytes of pages to the OS before it commits, and the commit's `fsync` then writes them
-/// all out on the writing thread (at a million contacts, 0.45 s of the commit; 0.2 s once
-/// most of it is done meanwhile). Only pages SQLite has already written go out — ones the
-/// OS may write out at any moment anyway — so this changes nothing about what a crash can
-/// leave; it is a hint, and a failure is ignored. Join the handle before committing.
-pub fn start_writeback(tx: &rusqlite::Transaction<'_>) -> Option<std::thread::JoinHandle<()>> {
-    let path = PathBuf::from(tx.path().filter(|p| !p.is_empty())?);
-    Some(std::thread::spawn(move || {
-        let _ = std::fs::File::open(path).and_then(|file| file.sync_data());
-    }))
-}
-
 /// Whether an error means another connection holds the lock.
 pub fn is_busy(error: &rusqlite::Error) -> bool {
     matches!(
