@@ -117,7 +117,41 @@ pub fn ordered_ids(
     limit: Option<usize>,
 ) -> rusqlite::Result<Vec<i64>> {
     let direction = if sort.descending { "DESC" } else { "ASC" };
-    let mut sql = String::from("SELECT c.id FROM contacts c WHERE c.merged_into IS NULL");
+    if sort.column != SortColumn::Email {
+        let order = format!(
+            "{} {direction} NULLS LAST, c.id {direction}",
+            sort.column.sql()
+        );
+        return ids_in_order(conn, "", &order, filter, limit);
+    }
+    // The address index holds only contacts with an address (see migration 0009): they
+    // come along it, and then those without one.
+    let order = format!("c.email_norm {direction}, c.id {direction}");
+    let mut ids = ids_in_order(conn, "AND c.email_norm IS NOT NULL", &order, filter, limit)?;
+    let rest = limit.map(|limit| limit.saturating_sub(ids.len()));
+    if rest != Some(0) {
+        let order = format!("c.id {direction}");
+        ids.extend(ids_in_order(
+            conn,
+            "AND c.email_norm IS NULL",
+            &order,
+            filter,
+            rest,
+        )?);
+    }
+    Ok(ids)
+}
+
+/// The ids of the live contacts matching `filter` and the SQL condition `and`, ordered by
+/// the SQL `order`.
+fn ids_in_order(
+    conn: &Connection,
+    and: &str,
+    order: &str,
+    filter: &str,
+    limit: Option<usize>,
+) -> rusqlite::Result<Vec<i64>> {
+    let mut sql = format!("SELECT c.id FROM contacts c WHERE c.merged_into IS NULL {and}");
     let filter = filter.trim();
     let pattern = format!("%{}%", escape_like(filter));
     if !filter.is_empty() {
@@ -126,10 +160,7 @@ pub fn ordered_ids(
              OR c.company LIKE ?1 ESCAPE '\\')"
         ));
     }
-    sql.push_str(&format!(
-        " ORDER BY {} {direction} NULLS LAST, c.id {direction}",
-        sort.column.sql()
-    ));
+    sql.push_str(&format!(" ORDER BY {order}"));
     if let Some(limit) = limit {
         sql.push_str(&format!(" LIMIT {limit}"));
     }
@@ -502,6 +533,46 @@ pub(crate) mod tests {
         assert!(ordered_ids(ws.conn(), Sort::default(), "%%%%", None)
             .unwrap()
             .is_empty());
+    }
+
+    /// Contacts without an address are not in the address index; they still come, last
+    /// in either direction, and the others come along the index (no sort of them all).
+    #[test]
+    fn ordering_by_address_walks_the_index_and_ends_with_contacts_without_one() {
+        let (_dir, ws) = fixture();
+        ws.conn()
+            .execute_batch(
+                "INSERT INTO contacts (id, first_name, source, first_seen_at, updated_at)
+                 VALUES (5, 'Nomail', 'hubspot', 1767225600, 1767225600),
+                        (6, 'Nomail', 'hubspot', 1767225600, 1767225600);",
+            )
+            .unwrap();
+        let by_email = |descending, limit| {
+            let sort = Sort {
+                column: SortColumn::Email,
+                descending,
+            };
+            ordered_ids(ws.conn(), sort, "", limit).unwrap()
+        };
+        assert_eq!(by_email(false, None), vec![1, 2, 4, 5, 6]);
+        assert_eq!(by_email(true, None), vec![4, 2, 1, 6, 5]);
+        assert_eq!(by_email(false, Some(3)), vec![1, 2, 4]);
+        assert_eq!(by_email(false, Some(4)), vec![1, 2, 4, 5]);
+        let plan: Vec<String> = ws
+            .conn()
+            .prepare(
+                "EXPLAIN QUERY PLAN SELECT c.id FROM contacts c
+                 WHERE c.merged_into IS NULL AND c.email_norm IS NOT NULL
+                 ORDER BY c.email_norm DESC, c.id DESC LIMIT 10",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let plan = plan.join("; ");
+        assert!(plan.contains("contacts_email_norm"), "{plan}");
+        assert!(!plan.contains("TEMP B-TREE"), "{plan}");
     }
 
     #[test]

@@ -190,7 +190,7 @@ mod tests {
         conn.execute_batch(
             "CREATE TABLE contacts (id INTEGER PRIMARY KEY, source TEXT NOT NULL,
                  external_id TEXT, email TEXT, email_norm TEXT, merged_into INTEGER);
-             CREATE INDEX contacts_email_norm ON contacts (email_norm);
+             CREATE INDEX contacts_email_norm ON contacts (email_norm) WHERE email_norm IS NOT NULL;
              CREATE INDEX contacts_external_id ON contacts (external_id)
                  WHERE external_id IS NOT email;
              CREATE TABLE contact_keys (key TEXT PRIMARY KEY, contact_id INTEGER NOT NULL)
