@@ -14,7 +14,7 @@
 //! exported, so an older "subscribed" export must never undo an unsubscribe. Lifting a
 //! status is a deliberate, logged action.
 
-use super::insert::RowInsert;
+use super::insert::{RowInsert, RowsInsert};
 use super::presets::Field;
 use super::row::{col, Col, ContactRow, Plan, CONTACT_COLUMNS, IDENTIFYING};
 use super::{ImportError, Rejection, RowStream, Summary, WriteContext};
@@ -303,7 +303,8 @@ impl Prepared {
 struct Statements<'tx> {
     insert_contact: RowInsert<'tx>,
     insert_source: RowInsert<'tx>,
-    insert_tags: TagInserts<'tx>,
+    insert_tags: RowsInsert<'tx>,
+    insert_changes: RowsInsert<'tx>,
 }
 
 impl<'tx> Statements<'tx> {
@@ -332,7 +333,18 @@ impl<'tx> Statements<'tx> {
                 )?,
                 &[(100, ValueRef::Integer(ctx.import_id))],
             )?,
-            insert_tags: TagInserts::new(ctx.tx),
+            insert_tags: RowsInsert::new(
+                ctx.tx,
+                "INSERT OR IGNORE INTO contact_tags (contact_id, tag_id)",
+                1,
+                1,
+            ),
+            insert_changes: RowsInsert::new(
+                ctx.tx,
+                "INSERT INTO field_changes (log_id, contact_id, field, old_value, new_value)",
+                2,
+                3,
+            ),
         })
     }
 }
@@ -700,7 +712,13 @@ fn upsert(
                 state.touch(id);
                 return Ok(Outcome::Unchanged);
             }
-            let changed = update_contact(ctx, id, row, &mut state.stored_kinds.named)?;
+            let changed = update_contact(
+                ctx,
+                &mut state.statements.insert_changes,
+                id,
+                row,
+                &mut state.stored_kinds.named,
+            )?;
             (
                 id,
                 if changed {
@@ -725,9 +743,14 @@ fn upsert(
         ValueRef::Blob(&row_hash[..]),
     ])?;
     let tags_added = add_tags(ctx, state, contact_id, &row.tags, is_new)?;
-    let custom_changed = state
-        .custom
-        .write(ctx, plan, contact_id, &row.custom, is_new)?;
+    let custom_changed = state.custom.write(
+        ctx,
+        &mut state.statements.insert_changes,
+        plan,
+        contact_id,
+        &row.custom,
+        is_new,
+    )?;
     Ok(match outcome {
         Outcome::Unchanged if tags_added || custom_changed => Outcome::Updated,
         other => other,
@@ -805,6 +828,7 @@ fn text_ref(text: Option<&str>) -> ValueRef<'_> {
 /// anything changed; sets `stored_keys` when a change of address stored the old one's.
 fn update_contact(
     ctx: &WriteContext<'_>,
+    changes_log: &mut RowsInsert<'_>,
     id: i64,
     row: &ContactRow,
     stored_keys: &mut bool,
@@ -875,32 +899,38 @@ fn update_contact(
     ctx.tx
         .prepare_cached(&sql)?
         .execute(rusqlite::params_from_iter(values))?;
-    for (column, old, new) in &changes {
-        if *column != "status_source" && *column != "email_norm" {
-            record_change(
-                ctx,
-                id,
-                column,
-                Some(value_text(old)),
-                Some(value_text(new)),
-            )?;
-        }
-    }
+    let texts: Vec<(&str, String, String)> = changes
+        .iter()
+        .filter(|(column, _, _)| *column != "status_source" && *column != "email_norm")
+        .map(|(column, old, new)| (*column, value_text(old), value_text(new)))
+        .collect();
+    let recorded: Vec<_> = texts
+        .iter()
+        .map(|(column, old, new)| (*column, Some(old.as_str()), Some(new.as_str())))
+        .collect();
+    record_changes(ctx, changes_log, id, &recorded)?;
     Ok(true)
 }
 
-fn record_change(
+/// Records what this import changed on `contact_id`: (field, old value, new value) each.
+fn record_changes(
     ctx: &WriteContext<'_>,
+    changes_log: &mut RowsInsert<'_>,
     contact_id: i64,
-    field: &str,
-    old: Option<String>,
-    new: Option<String>,
+    changes: &[(&str, Option<&str>, Option<&str>)],
 ) -> rusqlite::Result<()> {
-    ctx.tx
-        .prepare_cached(
-            "INSERT INTO field_changes (log_id, contact_id, field, old_value, new_value) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?
-        .execute(params![ctx.log_id, contact_id, field, old, new])?;
+    let rows: Vec<ValueRef<'_>> = changes
+        .iter()
+        .flat_map(|&(field, old, new)| {
+            [
+                ValueRef::Text(field.as_bytes()),
+                text_ref(old),
+                text_ref(new),
+            ]
+        })
+        .collect();
+    let entry = [ValueRef::Integer(ctx.log_id), ValueRef::Integer(contact_id)];
+    changes_log.run(&entry, &rows)?;
     Ok(())
 }
 
@@ -924,22 +954,26 @@ fn add_tags(
     tags: &[String],
     is_new: bool,
 ) -> rusqlite::Result<bool> {
-    let mut ids = Vec::with_capacity(tags.len());
-    for tag in tags {
-        ids.push(tag_id(ctx, &mut state.tag_ids, tag)?);
-    }
+    let ids = tags
+        .iter()
+        .map(|tag| Ok(ValueRef::Integer(tag_id(ctx, &mut state.tag_ids, tag)?)))
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let statements = &mut state.statements;
+    let contact = [ValueRef::Integer(contact_id)];
     if is_new {
-        // Nothing to record for a new contact: its tags go in by as few statements as
-        // there are chunks of them (each statement run costs about as much as a row).
-        for chunk in ids.chunks(TagInserts::MAX_ROWS) {
-            state.statements.insert_tags.run(contact_id, chunk)?;
-        }
+        // Nothing to record for a new contact: its tags go in together.
+        statements.insert_tags.run(&contact, &ids)?;
         return Ok(false);
     }
     let mut added = false;
-    for (tag, id) in tags.iter().zip(ids) {
-        if state.statements.insert_tags.run(contact_id, &[id])? > 0 {
-            record_change(ctx, contact_id, "tags", None, Some(tag.clone()))?;
+    for (tag, id) in tags.iter().zip(&ids) {
+        if statements
+            .insert_tags
+            .run(&contact, std::slice::from_ref(id))?
+            > 0
+        {
+            let change = ("tags", None, Some(tag.as_str()));
+            record_changes(ctx, &mut statements.insert_changes, contact_id, &[change])?;
             added = true;
         }
     }
@@ -964,53 +998,6 @@ fn tag_id(
         .query_row([tag], |r| r.get(0))?;
     known.insert(tag.to_string(), id);
     Ok(id)
-}
-
-/// Inserts of one contact's tags, one statement per number of tags (up to
-/// [`TagInserts::MAX_ROWS`]), each prepared when first needed.
-struct TagInserts<'tx> {
-    tx: &'tx rusqlite::Transaction<'tx>,
-    by_count: Vec<Option<rusqlite::Statement<'tx>>>,
-}
-
-impl<'tx> TagInserts<'tx> {
-    const MAX_ROWS: usize = 8;
-
-    fn new(tx: &'tx rusqlite::Transaction<'tx>) -> TagInserts<'tx> {
-        TagInserts {
-            tx,
-            by_count: Vec::new(),
-        }
-    }
-
-    /// Adds `tag_ids` (at most [`Self::MAX_ROWS`]) to the contact; returns how many it did
-    /// not have.
-    fn run(&mut self, contact_id: i64, tag_ids: &[i64]) -> rusqlite::Result<usize> {
-        let n = tag_ids.len();
-        if n == 0 {
-            return Ok(0);
-        }
-        if self.by_count.len() < n {
-            self.by_count.resize_with(n, || None);
-        }
-        let stmt = match &mut self.by_count[n - 1] {
-            Some(stmt) => stmt,
-            slot => {
-                let rows = (2..n + 2)
-                    .map(|i| format!("(?1, ?{i})"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                slot.insert(self.tx.prepare(&format!(
-                    "INSERT OR IGNORE INTO contact_tags (contact_id, tag_id) VALUES {rows}"
-                ))?)
-            }
-        };
-        stmt.raw_bind_parameter(1, contact_id)?;
-        for (i, id) in tag_ids.iter().enumerate() {
-            stmt.raw_bind_parameter(i + 2, id)?;
-        }
-        stmt.raw_execute()
-    }
 }
 
 /// Custom fields seen in this import: their ids and what their values look like, so the
@@ -1057,6 +1044,7 @@ impl CustomFields {
     fn write(
         &mut self,
         ctx: &WriteContext<'_>,
+        changes_log: &mut RowsInsert<'_>,
         plan: &Plan,
         contact_id: i64,
         values: &[(usize, String)],
@@ -1084,13 +1072,12 @@ impl CustomFields {
                 )?
                 .execute(params![contact_id, field_id, value])?;
             if !is_new {
-                record_change(
-                    ctx,
-                    contact_id,
-                    &plan.headers[*column],
-                    old,
-                    Some(value.clone()),
-                )?;
+                let change = (
+                    plan.headers[*column].as_str(),
+                    old.as_deref(),
+                    Some(value.as_str()),
+                );
+                record_changes(ctx, changes_log, contact_id, &[change])?;
                 changed = true;
             }
         }
