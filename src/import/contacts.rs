@@ -107,8 +107,10 @@ pub(super) fn write(
         summary.count(upsert(ctx, plan, &mut state, row_number, prepared)?);
         Ok(())
     })?;
+    state.statements.insert_tags.write_gathered()?;
     if let Some(two_pass) = two_pass {
         two_pass.finish(ctx, plan, &mut state, summary, cancel)?;
+        state.statements.insert_tags.write_gathered()?;
     }
     summary.new_custom_fields = state.custom.finish(ctx.tx, plan)?;
     Ok(())
@@ -303,7 +305,7 @@ impl Prepared {
 struct Statements<'tx> {
     insert_contact: RowInsert<'tx>,
     insert_source: RowInsert<'tx>,
-    insert_tags: RowsInsert<'tx>,
+    insert_tags: ContactTags<'tx>,
     insert_changes: RowsInsert<'tx>,
 }
 
@@ -333,17 +335,20 @@ impl<'tx> Statements<'tx> {
                 )?,
                 &[(100, ValueRef::Integer(ctx.import_id))],
             )?,
-            insert_tags: RowsInsert::new(
-                ctx.tx,
-                "INSERT OR IGNORE INTO contact_tags (contact_id, tag_id)",
-                1,
-                1,
-            ),
+            insert_tags: ContactTags {
+                insert: RowsInsert::new(
+                    ctx.tx,
+                    "INSERT OR IGNORE INTO contact_tags (contact_id, tag_id)",
+                    (0, 2),
+                    ContactTags::GATHERED,
+                ),
+                gathered: Vec::new(),
+            },
             insert_changes: RowsInsert::new(
                 ctx.tx,
                 "INSERT INTO field_changes (log_id, contact_id, field, old_value, new_value)",
-                2,
-                3,
+                (2, 3),
+                16,
             ),
         })
     }
@@ -956,22 +961,17 @@ fn add_tags(
 ) -> rusqlite::Result<bool> {
     let ids = tags
         .iter()
-        .map(|tag| Ok(ValueRef::Integer(tag_id(ctx, &mut state.tag_ids, tag)?)))
+        .map(|tag| tag_id(ctx, &mut state.tag_ids, tag))
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let statements = &mut state.statements;
-    let contact = [ValueRef::Integer(contact_id)];
     if is_new {
-        // Nothing to record for a new contact: its tags go in together.
-        statements.insert_tags.run(&contact, &ids)?;
+        // Nothing to record for a new contact.
+        statements.insert_tags.gather(contact_id, &ids)?;
         return Ok(false);
     }
     let mut added = false;
-    for (tag, id) in tags.iter().zip(&ids) {
-        if statements
-            .insert_tags
-            .run(&contact, std::slice::from_ref(id))?
-            > 0
-        {
+    for (tag, id) in tags.iter().zip(ids) {
+        if statements.insert_tags.add(contact_id, id)? {
             let change = ("tags", None, Some(tag.as_str()));
             record_changes(ctx, &mut statements.insert_changes, contact_id, &[change])?;
             added = true;
@@ -998,6 +998,51 @@ fn tag_id(
         .query_row([tag], |r| r.get(0))?;
     known.insert(tag.to_string(), id);
     Ok(id)
+}
+
+/// The inserts of contacts' tags. A new contact's are gathered and go in
+/// [`ContactTags::GATHERED`] at a time, across contacts: a run of the statement costs about
+/// as much as a few of these narrow rows, and most contacts have one or two tags. An
+/// existing contact's go in one by one, each telling whether the contact lacked it; that
+/// is the only read of tags while rows are written, and it writes out what is gathered
+/// first.
+struct ContactTags<'tx> {
+    insert: RowsInsert<'tx>,
+    /// Contact and tag ids of the tags not written yet, one after the other.
+    gathered: Vec<ValueRef<'static>>,
+}
+
+impl ContactTags<'_> {
+    const GATHERED: usize = 64;
+
+    /// Adds the tags of a contact this import created.
+    fn gather(&mut self, contact_id: i64, tag_ids: &[i64]) -> rusqlite::Result<()> {
+        for &tag in tag_ids {
+            let pair = [ValueRef::Integer(contact_id), ValueRef::Integer(tag)];
+            self.gathered.extend(pair);
+        }
+        let full = 2 * Self::GATHERED;
+        while self.gathered.len() >= full {
+            self.insert.run(&[], &self.gathered[..full])?;
+            self.gathered.drain(..full);
+        }
+        Ok(())
+    }
+
+    /// Writes out every gathered tag: before the rows written are read (or their indexes
+    /// rebuilt).
+    fn write_gathered(&mut self) -> rusqlite::Result<()> {
+        self.insert.run(&[], &self.gathered)?;
+        self.gathered.clear();
+        Ok(())
+    }
+
+    /// Adds a tag to an existing contact; whether the contact lacked it.
+    fn add(&mut self, contact_id: i64, tag_id: i64) -> rusqlite::Result<bool> {
+        self.write_gathered()?;
+        let pair = [ValueRef::Integer(contact_id), ValueRef::Integer(tag_id)];
+        Ok(self.insert.run(&[], &pair)? > 0)
+    }
 }
 
 /// Custom fields seen in this import: their ids and what their values look like, so the

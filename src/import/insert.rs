@@ -45,35 +45,35 @@ impl<'tx> RowInsert<'tx> {
     }
 }
 
-/// Inserts of several rows at once that share their first values — a contact's tags, the
-/// fields an import changed on it: one statement per number of rows up to
-/// [`RowsInsert::MAX_ROWS`], each prepared when first needed. Running a statement costs
-/// about as much as inserting a row, and a contact's rows come together.
+/// Inserts of several rows at once that share their first values — the fields an import
+/// changed on a contact, new contacts' tags: one statement per number of rows up to a
+/// maximum, each prepared when first needed. Running a statement costs about as much as
+/// inserting a few narrow rows.
 pub(super) struct RowsInsert<'tx> {
     tx: &'tx rusqlite::Transaction<'tx>,
     /// `INSERT ... INTO table (columns)`, the shared columns first.
     head: &'static str,
     shared: usize,
     per_row: usize,
+    max_rows: usize,
     by_count: Vec<Option<rusqlite::Statement<'tx>>>,
 }
 
 impl<'tx> RowsInsert<'tx> {
-    const MAX_ROWS: usize = 8;
-
     /// Inserts by `head`, whose columns are `shared` values common to the rows and then
-    /// `per_row` values of each row.
+    /// `per_row` values of each row, at most `max_rows` rows a statement.
     pub(super) fn new(
         tx: &'tx rusqlite::Transaction<'tx>,
         head: &'static str,
-        shared: usize,
-        per_row: usize,
+        (shared, per_row): (usize, usize),
+        max_rows: usize,
     ) -> RowsInsert<'tx> {
         RowsInsert {
             tx,
             head,
             shared,
             per_row,
+            max_rows: max_rows.max(1),
             by_count: Vec::new(),
         }
     }
@@ -87,7 +87,7 @@ impl<'tx> RowsInsert<'tx> {
         rows: &[ValueRef<'_>],
     ) -> rusqlite::Result<usize> {
         let mut inserted = 0;
-        for chunk in rows.chunks(Self::MAX_ROWS * self.per_row) {
+        for chunk in rows.chunks(self.max_rows * self.per_row) {
             let stmt = self.statement(chunk.len() / self.per_row)?;
             for (i, &value) in shared.iter().chain(chunk).enumerate() {
                 stmt.raw_bind_parameter(i + 1, ToSqlOutput::Borrowed(value))?;
@@ -97,7 +97,7 @@ impl<'tx> RowsInsert<'tx> {
         Ok(inserted)
     }
 
-    /// The statement inserting `n` rows (1 ≤ n ≤ [`Self::MAX_ROWS`]).
+    /// The statement inserting `n` rows (1 ≤ n ≤ `max_rows`).
     fn statement(&mut self, n: usize) -> rusqlite::Result<&mut rusqlite::Statement<'tx>> {
         if self.by_count.len() < n {
             self.by_count.resize_with(n, || None);
@@ -169,7 +169,7 @@ mod tests {
         conn.execute_batch("CREATE TABLE t (owner, a, b, UNIQUE (owner, a))")
             .unwrap();
         let tx = conn.transaction().unwrap();
-        let mut insert = RowsInsert::new(&tx, "INSERT OR IGNORE INTO t (owner, a, b)", 1, 2);
+        let mut insert = RowsInsert::new(&tx, "INSERT OR IGNORE INTO t (owner, a, b)", (1, 2), 8);
         let values: Vec<i64> = (0..22).collect();
         let rows: Vec<ValueRef<'_>> = values.iter().map(|&v| ValueRef::Integer(v)).collect();
         assert_eq!(insert.run(&[ValueRef::Integer(7)], &rows).unwrap(), 11);
