@@ -227,19 +227,26 @@ impl<'a> TwoPass<'a> {
 }
 
 /// The indexes that stay in place through a first pass, because keeping them costs less
-/// than a rebuild, which reads the whole table: those it adds nothing to (only merged-away
-/// contacts are in `contacts_merged`; only contacts with a platform id of their own, not
-/// their address standing in for one, in `contacts_external_id`) and the one it only
-/// appends to (new contacts' ids only grow, and `source_records_contact` is ordered by
-/// contact first).
+/// than a rebuild, which reads the whole table and sorts it: those it adds nothing to
+/// (only merged-away contacts are in `contacts_merged`; only contacts with a platform id of
+/// their own, not their address standing in for one, in `contacts_external_id`) and those
+/// it only adds to in a few places that stay in the cache: new contacts' ids only grow, and
+/// `source_records_contact` is ordered by contact first, `contact_tags_tag` by tag and then
+/// contact — each of a list's few tags gets its entries at the end of its own run (at 1M,
+/// keeping it made the rebuilds 0.4–0.8 s shorter and the first pass no longer).
 fn indexes_kept(plan: &Plan) -> &'static [&'static str] {
     if plan.has(Field::ExternalId) {
-        &["contacts_merged", "source_records_contact"]
+        &[
+            "contacts_merged",
+            "source_records_contact",
+            "contact_tags_tag",
+        ]
     } else {
         &[
             "contacts_merged",
             "contacts_external_id",
             "source_records_contact",
+            "contact_tags_tag",
         ]
     }
 }
