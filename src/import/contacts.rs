@@ -20,7 +20,7 @@ use super::row::{col, Col, ContactRow, Plan, CONTACT_COLUMNS, IDENTIFYING};
 use super::{ImportError, Rejection, RowStream, Summary, WriteContext};
 use crate::text::status::Status;
 use crate::workspace::indexes::{set_aside, SetAside};
-use crate::workspace::{keys, row_hash};
+use crate::workspace::{keys, row_hash, writeback};
 use fixedbitset::FixedBitSet;
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{params, OptionalExtension};
@@ -109,7 +109,10 @@ pub(super) fn write(
     })?;
     state.statements.insert_tags.write_gathered()?;
     if let Some(two_pass) = two_pass {
-        two_pass.finish(ctx, plan, &mut state, summary, cancel)?;
+        // The disk has nothing to do meanwhile: the pages written so far go out.
+        writeback::during(ctx.tx, || {
+            two_pass.finish(ctx, plan, &mut state, summary, cancel)
+        })?;
         state.statements.insert_tags.write_gathered()?;
     }
     summary.new_custom_fields = state.custom.finish(ctx.tx, plan)?;

@@ -10,7 +10,6 @@
 //! The definitions are read back from `sqlite_master`, so the rebuilt index is exactly the
 //! one the migrations made; nothing about the schema is repeated here.
 
-use super::writeback;
 use rusqlite::Transaction;
 
 /// Indexes dropped by [`set_aside`], to be rebuilt by [`SetAside::rebuild`].
@@ -61,19 +60,17 @@ impl SetAside {
     /// million contacts, 217 MB against 175 MB, for no measurable loss of time). One helper
     /// thread sorts a run while the next is filled: the rebuild is all that is left to do
     /// at that point, so the second core is free (the address index of a million
-    /// contacts: 0.96 s → 0.70 s; about 5 MB more at the peak). The disk is idle too, so
-    /// the pages written so far go out meanwhile ([`writeback::during`]).
+    /// contacts: 0.96 s → 0.70 s; about 5 MB more at the peak).
     pub fn rebuild(self, tx: &Transaction<'_>) -> rusqlite::Result<()> {
         let cache: i64 = tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         let threads: i64 = tx.query_row("PRAGMA threads", [], |r| r.get(0))?;
         tx.execute_batch(&format!(
             "PRAGMA cache_size = {SORT_CACHE}; PRAGMA threads = {SORT_HELPERS}"
         ))?;
-        let built = writeback::during(tx, || {
-            self.definitions
-                .iter()
-                .try_for_each(|sql| tx.execute_batch(sql))
-        });
+        let built = self
+            .definitions
+            .iter()
+            .try_for_each(|sql| tx.execute_batch(sql));
         tx.execute_batch(&format!(
             "PRAGMA cache_size = {cache}; PRAGMA threads = {threads}"
         ))?;

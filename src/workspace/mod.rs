@@ -13,7 +13,7 @@ mod log;
 mod migrate;
 mod open;
 pub mod row_hash;
-mod writeback;
+pub mod writeback;
 
 pub use log::{append_log, LogEntry};
 pub use migrate::{schema_version, SUPPORTED_VERSION};

@@ -3,9 +3,10 @@
 //! A first import leaves WAL mode (see `open::leave_wal`) and hands hundreds of megabytes
 //! of pages straight to the workspace file; the OS keeps them in memory, and the commit's
 //! `fsync` then writes them all out while everything waits (at a million contacts, 0.45 s
-//! of the commit). Rebuilding the indexes takes a second before that, and the disk is idle
-//! meanwhile: [`during`] has another thread ask the OS to write out what is there already,
-//! and the commit has little left (0.2 s).
+//! of the commit). Rebuilding the indexes and writing the rows put aside for a second pass
+//! take a second before that, and the disk is idle meanwhile: [`during`] has another
+//! thread ask the OS to write out what is there already, and the commit has little left
+//! (0.15 s).
 //!
 //! Only pages SQLite has already written go out, ones the OS may write out at any moment
 //! anyway, so this changes nothing about what a crash can leave. It is a hint: a failure is
