@@ -322,8 +322,15 @@ struct Statements<'tx> {
 impl<'tx> Statements<'tx> {
     fn prepare(ctx: &WriteContext<'tx>) -> rusqlite::Result<Statements<'tx>> {
         let columns = CONTACT_COLUMNS.join(", ");
+        // The address stands in for a missing normalised address or platform id (see
+        // `insert_contact`).
+        let email = col!("email").index() + 1;
+        let or_email = [col!("email_norm").index() + 1, CONTACT_COLUMNS.len() + 1];
         let placeholders = (1..=CONTACT_COLUMNS.len() + 2)
-            .map(|i| format!("?{i}"))
+            .map(|i| match or_email.contains(&i) {
+                true => format!("coalesce(?{i}, ?{email})"),
+                false => format!("?{i}"),
+            })
             .collect::<Vec<_>>()
             .join(", ");
         let (preset, now) = (
@@ -823,13 +830,17 @@ fn insert_contact(
     const { assert!(N + 2 < 100) };
     let mut values = [ValueRef::Null; N + 2];
     values[col!("email").index()] = text_ref(row.email.as_deref());
-    values[col!("email_norm").index()] = text_ref(row.email_norm.as_deref());
+    // Most addresses are written in lower case already, and most files have no platform
+    // id: then the statement takes the address for both (`coalesce`), rather than
+    // binding — copying — the same text three times.
+    if row.email_norm != row.email {
+        values[col!("email_norm").index()] = text_ref(row.email_norm.as_deref());
+    }
     for (column, value) in &row.values {
         values[column.index()] = value.into();
     }
-    let external_id = row.external_id.as_deref().or(row.email.as_deref());
     let status = row.status.unwrap_or(Status::Subscribed);
-    values[N] = text_ref(external_id);
+    values[N] = text_ref(row.external_id.as_deref());
     values[N + 1] = ValueRef::Text(status.as_str().as_bytes());
     insert.run(&values)?;
     Ok(ctx.tx.last_insert_rowid())
