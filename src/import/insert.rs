@@ -86,6 +86,12 @@ impl<'tx> RowsInsert<'tx> {
         shared: &[ValueRef<'_>],
         rows: &[ValueRef<'_>],
     ) -> rusqlite::Result<usize> {
+        debug_assert_eq!(
+            rows.len() % self.per_row,
+            0,
+            "rows of {} values",
+            self.per_row
+        );
         let mut inserted = 0;
         for chunk in rows.chunks(self.max_rows * self.per_row) {
             let stmt = self.statement(chunk.len() / self.per_row)?;
