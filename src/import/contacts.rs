@@ -327,9 +327,12 @@ impl<'tx> Statements<'tx> {
         let email = col!("email").index() + 1;
         let or_email = [col!("email_norm").index() + 1, CONTACT_COLUMNS.len() + 1];
         let placeholders = (1..=CONTACT_COLUMNS.len() + 2)
-            .map(|i| match or_email.contains(&i) {
-                true => format!("coalesce(?{i}, ?{email})"),
-                false => format!("?{i}"),
+            .map(|i| {
+                if or_email.contains(&i) {
+                    format!("coalesce(?{i}, ?{email})")
+                } else {
+                    format!("?{i}")
+                }
             })
             .collect::<Vec<_>>()
             .join(", ");
@@ -352,15 +355,7 @@ impl<'tx> Statements<'tx> {
                 )?,
                 &[(100, ValueRef::Integer(ctx.import_id))],
             )?,
-            insert_tags: ContactTags {
-                insert: RowsInsert::new(
-                    ctx.tx,
-                    "INSERT OR IGNORE INTO contact_tags (contact_id, tag_id)",
-                    (0, 2),
-                    ContactTags::GATHERED,
-                ),
-                gathered: Vec::new(),
-            },
+            insert_tags: ContactTags::new(ctx.tx),
             insert_changes: RowsInsert::new(
                 ctx.tx,
                 "INSERT INTO field_changes (log_id, contact_id, field, old_value, new_value)",
@@ -1033,8 +1028,20 @@ struct ContactTags<'tx> {
     gathered: Vec<ValueRef<'static>>,
 }
 
-impl ContactTags<'_> {
+impl<'tx> ContactTags<'tx> {
     const GATHERED: usize = 64;
+
+    fn new(tx: &'tx rusqlite::Transaction<'tx>) -> ContactTags<'tx> {
+        ContactTags {
+            insert: RowsInsert::new(
+                tx,
+                "INSERT OR IGNORE INTO contact_tags (contact_id, tag_id)",
+                (0, 2),
+                Self::GATHERED,
+            ),
+            gathered: Vec::new(),
+        }
+    }
 
     /// Adds the tags of a contact this import created.
     fn gather(&mut self, contact_id: i64, tag_ids: &[i64]) -> rusqlite::Result<()> {
