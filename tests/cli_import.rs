@@ -5,9 +5,9 @@ mod common;
 use common::Workdir;
 
 const MAILCHIMP: &str =
-    "\"Email Address\",\"First Name\",\"Last Name\",MEMBER_RATING,OPTIN_TIME,CC,LEID,EUID,TAGS\n\
-ann@example.org,Ann,Smith,4,\"2024-05-01 10:00:00\",DE,101,e1,\"\"\"vip\"\",\"\"shop\"\"\"\n\
-  Bob@Example.ORG ,bob,MILLER,2,\"2023-01-02 08:00:00\",AT,102,e2,\n";
+    "\"Email Address\",\"First Name\",\"Last Name\",Birthday,MEMBER_RATING,OPTIN_TIME,CC,LEID,EUID,TAGS\n\
+ann@example.org,Ann,Smith,10/03,4,\"2024-05-01 10:00:00\",DE,101,e1,\"\"\"vip\"\",\"\"shop\"\"\"\n\
+  Bob@Example.ORG ,bob,MILLER,,2,\"2023-01-02 08:00:00\",AT,102,e2,\n";
 
 #[test]
 fn a_mailchimp_export_imports_with_fields_statuses_and_tags() {
@@ -25,6 +25,12 @@ fn a_mailchimp_export_imports_with_fields_statuses_and_tags() {
         1
     );
     assert_eq!(w.query_i64("SELECT count(*) FROM source_records"), 2);
+    // Mailchimp's Birthday is a month and a day: kept without a year, not a warning.
+    assert!(!out.contains("not read"), "{out}");
+    assert_eq!(
+        w.query_i64("SELECT count(*) FROM contacts WHERE email = 'ann@example.org' AND date_of_birth = '--10-03'"),
+        1
+    );
 }
 
 #[test]
@@ -48,7 +54,7 @@ fn an_updated_export_changes_only_what_changed_and_records_it() {
     let w = Workdir::new();
     let file = w.write("v1.csv", MAILCHIMP);
     w.ok(&["import", file.to_str().unwrap()]);
-    let v2 = MAILCHIMP.replace("Ann,Smith,4", "Ann,Smith-Jones,4");
+    let v2 = MAILCHIMP.replace("Ann,Smith,", "Ann,Smith-Jones,");
     let file = w.write("v2.csv", v2);
     let out = w.ok(&["import", file.to_str().unwrap()]);
     assert!(out.contains("0 new, 1 updated, 1 unchanged"), "{out}");
@@ -173,6 +179,11 @@ fn malformed_files_are_reported_clearly_and_change_nothing() {
             "noid.csv",
             b"colour,size\nred,3\n".to_vec(),
             "no column identifies a contact",
+        ),
+        (
+            "events.csv",
+            b"email,type,occurred_at,campaign\nann@example.org,open,2025-12-01,Dec\n".to_vec(),
+            "this is an events export (columns: email, type, occurred_at, campaign), not contacts; import it with `listwarden import --events`",
         ),
     ];
     for (name, bytes, expected) in cases {

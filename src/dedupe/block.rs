@@ -103,15 +103,21 @@ fn keys(table: &Table, row: usize, out: &mut Vec<u64>) {
     let dob = key(Field::Dob);
     let city = key(Field::City);
     if !dob.is_empty() {
-        out.push(hash(16, &[dob]));
+        // A birthday without its year (`--10-03`) is one contact's in 365: a key only
+        // together with a name or a city.
+        let year = dob_key(dob).map(|(year, _, _)| year.to_string());
+        if year.is_some() {
+            out.push(hash(16, &[dob]));
+        }
         out.push(hash(6, &[dob, initial(first)]));
         out.push(hash(7, &[dob, initial(last)]));
         if !city.is_empty() {
             out.push(hash(14, &[dob, city]));
-            out.push(hash(17, &[prefix(dob, 7), city]));
+            if year.is_some() {
+                out.push(hash(17, &[prefix(dob, 7), city]));
+            }
         }
-        if let Some((year, _, _)) = dob_key(dob) {
-            let year = year.to_string();
+        if let Some(year) = year {
             for sound in [sf, sl].into_iter().filter(|s| !s.is_empty()) {
                 out.push(hash(15, &[sound, &year]));
             }

@@ -1,7 +1,7 @@
 //! Comparison keys for one field value: what two spellings of the same name, street,
 //! company or date have in common. Keys are for matching only and never shown or stored.
 
-use crate::text::date::parse_date;
+use crate::text::date::{parse_date, parse_month_day};
 use chrono::Datelike;
 use rphonetic::{DoubleMetaphone, Encoder};
 
@@ -159,6 +159,13 @@ pub fn street_key(s: &str) -> String {
 pub fn dob_key(s: &str) -> Option<(i32, u32, u32)> {
     let date = parse_date(s)?;
     Some((date.year(), date.month(), date.day()))
+}
+
+/// Month and day of a date of birth, whether or not it has its year (`--10-03`).
+pub fn month_day(s: &str) -> Option<(u32, u32)> {
+    dob_key(s)
+        .map(|(_, m, d)| (m, d))
+        .or_else(|| parse_month_day(s))
 }
 
 /// Free-mail and ISP domains: two different addresses there say nothing about an

@@ -180,6 +180,18 @@ pub fn pickable(column: &str) -> bool {
     PROFILE.contains(&column)
 }
 
+/// Whether the absorbed record's date of birth is the survivor's yearless birthday
+/// (`--10-03`) with its year: the fuller date wins, the yearless one stays an alternate.
+fn adds_the_year(column: &str, survivor: &Value, absorbed: &Value) -> bool {
+    let (Value::Text(s), Value::Text(x)) = (survivor, absorbed) else {
+        return false;
+    };
+    column == "date_of_birth"
+        && s.starts_with("--")
+        && !x.starts_with("--")
+        && super::features::month_day(s) == super::features::month_day(x)
+}
+
 /// Merges live contacts `a` and `b` (by `contacts.id`) in one transaction; with
 /// [`Survivor::Chosen`], `a` survives.
 pub fn merge(ws: &mut Workspace, a: i64, b: i64, rule: Survivor) -> Result<Merged, DedupeError> {
@@ -269,7 +281,10 @@ pub fn merge_in(
         let new = if PROFILE.contains(&name.as_str()) {
             if is_empty(sv) && !is_empty(xv) {
                 Some(xv.clone())
-            } else if picks.contains(name) && !is_empty(xv) && sv != xv {
+            } else if (picks.contains(name) || adds_the_year(name, sv, xv))
+                && !is_empty(xv)
+                && sv != xv
+            {
                 if let Value::Text(t) = sv {
                     alternates.push((name.clone(), t.clone(), s));
                 }
@@ -731,6 +746,22 @@ mod tests {
         custom: Option<String>,
     }
 
+    impl Side {
+        /// A subscribed contact with nothing else.
+        fn blank() -> Side {
+            Side {
+                email: None,
+                first: None,
+                phone: None,
+                status: "subscribed",
+                opens: None,
+                tags: vec![],
+                events: vec![],
+                custom: None,
+            }
+        }
+    }
+
     fn side() -> impl Strategy<Value = Side> {
         (
             proptest::option::of("[a-c]{1,3}@x\\.org"),
@@ -923,12 +954,7 @@ mod tests {
         let side = |email: &str, first: &str| Side {
             email: Some(email.into()),
             first: Some(first.into()),
-            phone: None,
-            status: "subscribed",
-            opens: None,
-            tags: vec![],
-            events: vec![],
-            custom: None,
+            ..Side::blank()
         };
         let (_dir, mut ws) = workspace(&side("ann@x.org", "Ann"), &side("anna@x.org", "Anna"));
         merge_picking(&mut ws, 1, 2, Survivor::Chosen, &["first_name".to_string()]).unwrap();
@@ -944,17 +970,33 @@ mod tests {
     }
 
     #[test]
+    fn a_full_date_of_birth_completes_a_yearless_birthday() {
+        let s = Side::blank();
+        let (_dir, mut ws) = workspace(&s, &s);
+        let conn = ws.conn();
+        for (id, dob) in [(1, "--10-03"), (2, "1980-10-03")] {
+            conn.execute(
+                "UPDATE contacts SET date_of_birth = ?1 WHERE id = ?2",
+                params![dob, id],
+            )
+            .unwrap();
+        }
+        let before = dump(conn);
+        let m = merge(&mut ws, 1, 2, Survivor::Chosen).unwrap();
+        let conn = ws.conn();
+        let q = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(
+            q("SELECT count(*) FROM contacts WHERE id = 1 AND date_of_birth = '1980-10-03'"),
+            1
+        );
+        assert_eq!(q("SELECT count(*) FROM contact_alternates WHERE field = 'date_of_birth' AND value = '--10-03'"), 1);
+        unmerge(&mut ws, m.merge_id).unwrap();
+        assert_eq!(dump(ws.conn()), before);
+    }
+
+    #[test]
     fn an_unmerge_waits_for_later_merges_and_happens_once() {
-        let s = Side {
-            email: None,
-            first: None,
-            phone: None,
-            status: "subscribed",
-            opens: None,
-            tags: vec![],
-            events: vec![],
-            custom: None,
-        };
+        let s = Side::blank();
         let (_dir, mut ws) = workspace(&s, &s);
         insert(ws.conn(), 3, &s);
         let first = merge(&mut ws, 1, 2, Survivor::Chosen).unwrap();

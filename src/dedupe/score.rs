@@ -32,7 +32,7 @@
 //! as a match signal (colleagues dominate the agreeing pairs), the failure mode the issue
 //! reports for Splink and recordlinkage.
 
-use super::features::dob_key;
+use super::features::{dob_key, month_day};
 use super::nicknames::canonical;
 use super::table::{Field, Table, MISSING};
 use rustc_hash::FxHashMap;
@@ -749,18 +749,28 @@ fn dob(table: &Table, a: usize, b: usize, s: &mut Scored) {
     let Some((x, y)) = both(table, a, b, Field::Dob) else {
         return;
     };
+    let col = table.column(Field::Dob);
+    // A birthday without its year (`--10-03`) is shared by strangers 1 time in 365.
+    let yearless = |v| col.get(v).starts_with("--");
     if x == y {
         // u ~1/20,000 (birthdays over ~55 years), m 0.95; clamped like other fields.
-        s.add(Field::Dob, Level::Exact, 10.0);
+        // Without the year: u 1/365.
+        let w = if yearless(x) { 8.0 } else { 10.0 };
+        s.add(Field::Dob, Level::Exact, w);
         return;
     }
-    let col = table.column(Field::Dob);
-    // 0 = same date in another notation, else 1 + the DobLevel.
+    // 0 = same date in another notation, else 1 + the DobLevel; 6 = same month and day
+    // where one has no year, 7 = those swapped.
     let code = memo(table, (Field::Dob, x), (Field::Dob, y), || {
-        match (dob_key(col.get(x)), dob_key(col.get(y))) {
+        let (vx, vy) = (col.get(x), col.get(y));
+        match (dob_key(vx), dob_key(vy)) {
             (Some(p), Some(q)) if p == q => 0,
             (Some(p), Some(q)) => 1 + dob_level(p, q) as u8,
-            _ => 1 + DobLevel::Differs as u8,
+            _ => match (month_day(vx), month_day(vy)) {
+                (Some(p), Some(q)) if p == q => 6,
+                (Some(p), Some(q)) if p == (q.1, q.0) => 7,
+                _ => 1 + DobLevel::Differs as u8,
+            },
         }
     });
     // m for each slip ~0.03 in exported data; u as on each DobLevel.
@@ -770,6 +780,10 @@ fn dob(table: &Table, a: usize, b: usize, s: &mut Scored) {
         2 => s.add(Field::Dob, Level::Fuzzy, 6.0),
         3 => s.add(Field::Dob, Level::Partial, 3.0),
         4 => s.add(Field::Dob, Level::Partial, 1.0),
+        // The day and month agree, the year is unknown on one side: m 0.95 / u 1/365.
+        6 => s.add(Field::Dob, Level::Partial, 8.0),
+        // Day and month swapped, no year to check: m 0.03 / u 1/365.
+        7 => s.add(Field::Dob, Level::Swapped, 3.0),
         // Birth dates years apart: m 0.01 / u 0.97 — strong evidence against.
         _ => s.add(Field::Dob, Level::Differs, -6.0),
     }
@@ -1405,6 +1419,14 @@ mod tests {
         assert!(s.score < LIKELY, "{s:?}");
     }
 
+    /// The weight the date of birth added to a pair's score.
+    fn dob_weight(s: &Scored) -> Option<f32> {
+        s.reasons
+            .iter()
+            .find(|r| r.field == Field::Dob)
+            .map(|r| r.weight)
+    }
+
     fn dob_pair(x: &str, y: &str) -> Scored {
         let mut a = person("Eva", "Roth");
         a.date_of_birth = Some(x.into());
@@ -1418,6 +1440,30 @@ mod tests {
         let s = dob_pair("1980-04-02", "1980-02-04");
         assert_eq!(level(&s, "date_of_birth"), Some(Level::Swapped));
         assert!(s.reasons.iter().all(|r| r.weight > 0.0), "{s:?}");
+    }
+
+    /// Mailchimp keeps birthdays without a year: the same day and month agrees, a little
+    /// less than a whole date does; another day is evidence against.
+    #[test]
+    fn a_birthday_without_its_year_agrees_on_day_and_month() {
+        let weight = |s: &Scored| dob_weight(s).map(|w| (level(s, "date_of_birth"), w));
+        assert_eq!(
+            weight(&dob_pair("--10-03", "--10-03")),
+            Some((Some(Level::Exact), 8.0))
+        );
+        assert_eq!(
+            weight(&dob_pair("--10-03", "1980-10-03")),
+            Some((Some(Level::Partial), 8.0))
+        );
+        assert_eq!(
+            weight(&dob_pair("1980-03-10", "--10-03")),
+            Some((Some(Level::Swapped), 3.0))
+        );
+        assert_eq!(
+            weight(&dob_pair("--10-03", "--11-20")),
+            Some((Some(Level::Differs), -6.0))
+        );
+        assert!(dob_pair("1980-10-03", "1980-10-03").score > dob_pair("--10-03", "--10-03").score);
     }
 
     #[test]
@@ -1453,12 +1499,7 @@ mod tests {
 
     #[test]
     fn a_birth_date_months_off_counts_a_little_for_and_years_off_strongly_against() {
-        let weight = |s: &Scored| {
-            s.reasons
-                .iter()
-                .find(|r| r.field == Field::Dob)
-                .map(|r| r.weight)
-        };
+        let weight = dob_weight;
         let months = dob_pair("1980-04-02", "1980-09-20");
         let years = dob_pair("1980-04-02", "1986-09-20");
         assert_eq!(level(&months, "date_of_birth"), Some(Level::Partial));

@@ -206,6 +206,14 @@ impl Field {
         )
     }
 
+    /// Fields only an events export has: what happened, when, and to what.
+    pub fn is_event(&self) -> bool {
+        matches!(
+            self,
+            Field::EventType | Field::OccurredAt | Field::Campaign | Field::Url | Field::Amount
+        )
+    }
+
     /// The status a set flag column stands for (`None` for fields that are not flags).
     pub fn flag_status(&self) -> Option<Status> {
         match self {

@@ -58,6 +58,7 @@ enum Type {
     Integer,
     Real,
     Instant,
+    /// `YYYY-MM-DD`, or `--MM-DD` for a birthday given without a year.
     Date,
 }
 
@@ -200,13 +201,33 @@ impl Plan {
         self.columns.contains(&Column::Known(field))
     }
 
-    /// Refuses a file none of whose columns can tell records apart.
+    /// An event type and a time, and nothing about the person but how to find them.
+    fn looks_like_events(&self) -> bool {
+        let about_person = |f: Field| {
+            !f.is_event() && !matches!(f, Field::Email | Field::ExternalId | Field::Ignore)
+        };
+        self.has(Field::EventType)
+            && self.has(Field::OccurredAt)
+            && !self
+                .columns
+                .iter()
+                .any(|c| matches!(c, Column::Known(f) if about_person(*f)))
+    }
+
+    /// Refuses a file none of whose columns can tell records apart, and an events export
+    /// offered as contacts (it would make every event a contact of its own).
     pub fn check_identity(
         &self,
         kind: Kind,
         path: &Path,
         headers: &[String],
     ) -> Result<(), ImportError> {
+        if kind == Kind::Contacts && self.looks_like_events() {
+            return Err(ImportError::EventsAsContacts {
+                path: path.to_path_buf(),
+                headers: headers.join(", "),
+            });
+        }
         let (ok, what, expected) = match kind {
             Kind::Contacts => (
                 [
@@ -477,9 +498,7 @@ fn typed(value: Cow<'_, str>, ty: Type) -> Option<Value> {
         Type::Integer => parse_number(&value).map(|n| Value::Integer(n.round() as i64)),
         Type::Real => parse_number(&value).map(Value::Real),
         Type::Instant => text::date::parse_instant(&value).map(Value::Integer),
-        Type::Date => {
-            text::date::parse_date(&value).map(|d| Value::Text(d.format("%Y-%m-%d").to_string()))
-        }
+        Type::Date => text::date::parse_birth_date(&value).map(Value::Text),
     }
 }
 
@@ -609,6 +628,27 @@ mod tests {
             plan.raw_values(4, &mixed).ok(),
             Some(vec!["Müller".into(), "Zoë".into(), "".into()])
         );
+    }
+
+    /// An events export is refused as contacts; a contacts export that happens to have a
+    /// type and a date column is not.
+    #[test]
+    fn events_exports_are_not_contacts() {
+        let Some(preset) = super::super::presets::by_name("generic") else {
+            panic!("the generic preset exists");
+        };
+        let check = |line: &str, kind: Kind| {
+            let headers: Vec<String> = line.split(',').map(String::from).collect();
+            Plan::new(preset, &headers).check_identity(kind, Path::new("f.csv"), &headers)
+        };
+        let events = "email,type,occurred_at,campaign,url,amount,subject";
+        assert!(matches!(
+            check(events, Kind::Contacts),
+            Err(ImportError::EventsAsContacts { .. })
+        ));
+        assert!(check(events, Kind::Events).is_ok());
+        assert!(check("email,first_name,type,timestamp", Kind::Contacts).is_ok());
+        assert!(check("email,timestamp", Kind::Contacts).is_ok());
     }
 
     proptest::proptest! {

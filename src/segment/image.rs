@@ -54,7 +54,8 @@ const fn b(name: &'static str, sql: &'static str, ty: FieldType) -> Builtin {
 
 /// The contact columns rules can use. `created_at` is when the contact joined the list:
 /// the platform's opt-in date (`subscribed_at`), else when Listwarden first saw it.
-/// `date_of_birth` is a calendar day, compared as midnight UTC.
+/// `date_of_birth` is a calendar day, compared as midnight UTC; a birthday kept without
+/// its year (`--10-03`, from Mailchimp) is no day to compare with and counts as empty.
 const BUILTINS: [Builtin; 32] = [
     b("email", "email", FieldType::Text),
     b("external_id", "external_id", FieldType::Text),

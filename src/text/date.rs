@@ -11,7 +11,9 @@
 //! - month names: `May 1, 2024`, `1 May 2024`, `Jan 5, 2024 1:45 PM`, and RFC 2822
 //!   (`Wed, 01 May 2024 15:45:10 +0200`, as in mail headers);
 //! - unix epoch seconds (`1714571110`) or milliseconds (13 digits); `20240501` as a date;
-//! - two-digit years (`01.05.85`): 00–69 are 20xx, 70–99 are 19xx.
+//! - two-digit years (`01.05.85`): 00–69 are 20xx, 70–99 are 19xx;
+//! - for birth dates only, a month and day without a year: `10/03` (Mailchimp's Birthday
+//!   field; month first like slash dates), `03.10.`, and the stored form `--10-03`.
 //!
 //! Date-only values are midnight UTC. Anything else is `None`: the importer keeps the raw
 //! text, so nothing is lost when a form is not recognised.
@@ -44,6 +46,45 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
         return DateTime::from_timestamp(ts, 0).map(|dt| dt.date_naive());
     }
     parse(s).map(|p| p.date)
+}
+
+/// A date of birth as stored: `YYYY-MM-DD`, or `--MM-DD` (ISO 8601's form without a
+/// year, as vCard writes it) when the value gives only a month and a day. A yearless
+/// birthday still says when to send a birthday mail and helps tell namesakes apart.
+pub fn parse_birth_date(s: &str) -> Option<String> {
+    if let Some(date) = parse_date(s) {
+        return Some(date.format("%Y-%m-%d").to_string());
+    }
+    let (month, day) = parse_month_day(s)?;
+    Some(format!("--{month:02}-{day:02}"))
+}
+
+/// Month and day of a yearless date: `--MM-DD`, `MM/DD` (day first when the first part
+/// is over 12), `DD.MM` or `DD.MM.`. February 29 is a valid birthday.
+pub fn parse_month_day(s: &str) -> Option<(u32, u32)> {
+    let s = s.trim();
+    let num = |p: &str| -> Option<u32> {
+        if (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) {
+            p.parse().ok()
+        } else {
+            None
+        }
+    };
+    let (month, day) = if let Some(stored) = s.strip_prefix("--") {
+        let (m, d) = stored.split_once('-')?;
+        (num(m)?, num(d)?)
+    } else if let Some((a, b)) = s.split_once('/') {
+        let (a, b) = (num(a)?, num(b)?);
+        if a > 12 {
+            (b, a)
+        } else {
+            (a, b)
+        }
+    } else {
+        let (d, m) = s.strip_suffix('.').unwrap_or(s).split_once('.')?;
+        (num(m)?, num(d)?)
+    };
+    NaiveDate::from_ymd_opt(2000, month, day).map(|_| (month, day))
 }
 
 /// Unix seconds from an all-digit value of 9–10 digits (seconds, 1973..2286) or 12–13
@@ -317,6 +358,24 @@ mod tests {
         assert_eq!(d("2024/05/01").as_deref(), Some("2024-05-01"));
         assert_eq!(d("01.05.85").as_deref(), Some("1985-05-01"));
         assert_eq!(d("3/7/24").as_deref(), Some("2024-03-07"));
+    }
+
+    #[test]
+    fn birthdays_with_and_without_a_year() {
+        let b = |s| parse_birth_date(s);
+        assert_eq!(b("1985-12-24").as_deref(), Some("1985-12-24"));
+        assert_eq!(b("12/24/1985").as_deref(), Some("1985-12-24"));
+        assert_eq!(b("10/03").as_deref(), Some("--10-03"));
+        assert_eq!(b("24/12").as_deref(), Some("--12-24"));
+        assert_eq!(b("24.12.").as_deref(), Some("--12-24"));
+        assert_eq!(b("03.10").as_deref(), Some("--10-03"));
+        assert_eq!(b(" 02/29 ").as_deref(), Some("--02-29"));
+        assert_eq!(b("--10-03").as_deref(), Some("--10-03"));
+        for bad in [
+            "", "13/13", "02/30", "00/10", "1/2/3/4", "10/", "--10", "x/y", "123/4",
+        ] {
+            assert_eq!(b(bad), None, "{bad}");
+        }
     }
 
     #[test]
