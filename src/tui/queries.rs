@@ -270,6 +270,8 @@ enum Shown {
     Text,
     Time,
     Number,
+    /// `YYYY-MM-DD`, or `--MM-DD` (a birthday without its year) spelled out.
+    BirthDate,
 }
 
 const DETAIL_FIELDS: &[(&str, &str, Shown)] = &[
@@ -284,7 +286,7 @@ const DETAIL_FIELDS: &[(&str, &str, Shown)] = &[
     ("region", "Region", Shown::Text),
     ("postcode", "Postcode", Shown::Text),
     ("country", "Country", Shown::Text),
-    ("date_of_birth", "Born", Shown::Text),
+    ("date_of_birth", "Born", Shown::BirthDate),
     ("language", "Language", Shown::Text),
     ("industry", "Industry", Shown::Text),
     ("company_size", "Company size", Shown::Text),
@@ -451,7 +453,21 @@ fn shown_value(r: &Row<'_>, i: usize, shown: &Shown) -> rusqlite::Result<Option<
             .filter(|s| !s.trim().is_empty()),
         Shown::Time => r.get::<_, Option<i64>>(i)?.map(format_time),
         Shown::Number => r.get::<_, Option<f64>>(i)?.map(format_number),
+        Shown::BirthDate => r.get::<_, Option<String>>(i)?.map(format_birth_date),
     })
+}
+
+/// A stored date of birth as a person reads it: `1980-10-03` as it is, a yearless
+/// `--10-03` as `3 October (year unknown)`.
+fn format_birth_date(stored: String) -> String {
+    let day = stored
+        .strip_prefix("--")
+        .and_then(|_| crate::text::date::parse_month_day(&stored))
+        .and_then(|(m, d)| chrono::NaiveDate::from_ymd_opt(2000, m, d));
+    match day {
+        Some(day) => day.format("%-d %B (year unknown)").to_string(),
+        None => stored,
+    }
 }
 
 /// A unix time as `YYYY-MM-DD HH:MM` UTC.
@@ -606,5 +622,25 @@ pub(crate) mod tests {
         assert_eq!(d.events[0].kind, "purchase");
         assert!(d.fields.contains(&("Company", "Engines Ltd".to_string())));
         assert!(detail(ws.conn(), 42).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_birthday_without_its_year_is_spelled_out() {
+        let (_dir, ws) = fixture();
+        let born = |stored: &str| {
+            ws.conn()
+                .execute(
+                    "UPDATE contacts SET date_of_birth = ?1 WHERE id = 1",
+                    [stored],
+                )
+                .unwrap();
+            let d = detail(ws.conn(), 1).unwrap().unwrap();
+            d.fields
+                .into_iter()
+                .find(|(label, _)| *label == "Born")
+                .map(|(_, v)| v)
+        };
+        assert_eq!(born("--10-03").as_deref(), Some("3 October (year unknown)"));
+        assert_eq!(born("1980-10-03").as_deref(), Some("1980-10-03"));
     }
 }
