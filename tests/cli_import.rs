@@ -183,7 +183,7 @@ fn malformed_files_are_reported_clearly_and_change_nothing() {
         (
             "events.csv",
             b"email,type,occurred_at,campaign\nann@example.org,open,2025-12-01,Dec\n".to_vec(),
-            "this is an events export (columns: email, type, occurred_at, campaign), not contacts; import it with `listwarden import --events`",
+            "this is an events export, not contacts; import it as events (`:import-events` in the TUI, `--events` for import and watch); its columns: email, type, occurred_at, campaign",
         ),
     ];
     for (name, bytes, expected) in cases {

@@ -210,7 +210,7 @@ pub enum ImportError {
         headers: String,
         expected: &'static str,
     },
-    #[error("{path}: this is an events export (columns: {headers}), not contacts; import it with `listwarden import --events` or `:import-events` in the TUI", path = path.display())]
+    #[error("{path}: this is an events export, not contacts; import it as events (`:import-events` in the TUI, `--events` for import and watch); its columns: {headers}", path = path.display())]
     EventsAsContacts { path: PathBuf, headers: String },
     #[error("{path}: import cancelled; nothing was changed", path = path.display())]
     Cancelled { path: PathBuf },
