@@ -415,6 +415,16 @@ mod tests {
         fn never_panics(s in any::<String>()) {
             let _ = parse_instant(&s);
             let _ = parse_date(&s);
+            let _ = parse_birth_date(&s);
+        }
+
+        /// Every birthday kept without a year reads back as the same month and day.
+        #[test]
+        fn yearless_birthdays_round_trip(s in "(--)?[0-9]{1,2}[-/.][0-9]{1,2}\\.?") {
+            if let Some(stored) = parse_birth_date(&s).filter(|b| b.starts_with("--")) {
+                prop_assert_eq!(parse_month_day(&stored), parse_month_day(&s));
+                prop_assert_eq!(parse_birth_date(&stored), Some(stored.clone()));
+            }
         }
 
         #[test]
