@@ -10,6 +10,7 @@
 //! transaction and one maintenance-log entry.
 
 use super::DedupeError;
+use crate::text::date::yearless;
 use crate::text::status::Status;
 use crate::workspace::{append_log, keys, LogEntry, Workspace};
 use rusqlite::types::Value;
@@ -187,9 +188,9 @@ fn adds_the_year(column: &str, survivor: &Value, absorbed: &Value) -> bool {
         return false;
     };
     column == "date_of_birth"
-        && s.starts_with("--")
-        && !x.starts_with("--")
-        && super::features::month_day(s) == super::features::month_day(x)
+        && yearless(s).is_some()
+        && yearless(x).is_none()
+        && yearless(s) == super::features::month_day(x)
 }
 
 /// Merges live contacts `a` and `b` (by `contacts.id`) in one transaction; with

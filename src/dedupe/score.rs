@@ -35,6 +35,7 @@
 use super::features::{dob_key, month_day};
 use super::nicknames::canonical;
 use super::table::{Field, Table, MISSING};
+use crate::text::date::yearless;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -751,11 +752,14 @@ fn dob(table: &Table, a: usize, b: usize, s: &mut Scored) {
     };
     let col = table.column(Field::Dob);
     // A birthday without its year (`--10-03`) is shared by strangers 1 time in 365.
-    let yearless = |v| col.get(v).starts_with("--");
     if x == y {
         // u ~1/20,000 (birthdays over ~55 years), m 0.95; clamped like other fields.
         // Without the year: u 1/365.
-        let w = if yearless(x) { 8.0 } else { 10.0 };
+        let w = if yearless(col.get(x)).is_some() {
+            8.0
+        } else {
+            10.0
+        };
         s.add(Field::Dob, Level::Exact, w);
         return;
     }

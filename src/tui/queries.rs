@@ -460,9 +460,7 @@ fn shown_value(r: &Row<'_>, i: usize, shown: &Shown) -> rusqlite::Result<Option<
 /// A stored date of birth as a person reads it: `1980-10-03` as it is, a yearless
 /// `--10-03` as `3 Oct (no year)`, short enough for the side-by-side review.
 fn format_birth_date(stored: String) -> String {
-    let day = stored
-        .strip_prefix("--")
-        .and_then(|_| crate::text::date::parse_month_day(&stored))
+    let day = crate::text::date::yearless(&stored)
         .and_then(|(m, d)| chrono::NaiveDate::from_ymd_opt(2000, m, d));
     match day {
         Some(day) => day.format("%-d %b (no year)").to_string(),
