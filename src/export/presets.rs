@@ -119,7 +119,14 @@ impl Preset {
                 c.email.clone(),
                 c.first_name.clone(),
                 c.last_name.clone(),
-                c.street.clone(),
+                // Mailchimp reads an address as one cell, its parts apart by two spaces.
+                crate::text::address::join([
+                    &c.street,
+                    &c.city,
+                    &c.region,
+                    &c.postcode,
+                    &c.country,
+                ]),
                 c.phone.clone(),
                 c.company.clone(),
                 c.job_title.clone(),

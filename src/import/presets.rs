@@ -6,7 +6,9 @@
 //!   unsubscribed one with its repeated `UNSUB_*` columns). Mailchimp's audience export is a
 //!   ZIP of subscribed, unsubscribed and cleaned member CSVs with no status column; the
 //!   cleaned file's `CLEAN_*` column names are from memory of such exports, not verified.
-//!   TAGS cells are `"a","b"` lists.
+//!   TAGS cells are `"a","b"` lists. Address is the audience's one-cell ADDRESS field,
+//!   its parts apart by two spaces (Mailchimp's guide to formatting import files; exports
+//!   write it the same way); CC and REGION are the geo-IP guess of the signup location.
 //! - HubSpot (high for the listed columns): `shared/formats/hubspot-headers.txt` (a real
 //!   contacts export) plus HubSpot's default contact property labels (Company Name, Job
 //!   Title, Postal Code, Industry, Number of Employees, Marketing emails opened/clicked,
@@ -55,6 +57,14 @@ pub enum Field {
     JobTitle,
     Phone,
     Street,
+    /// A whole postal address in one cell, its parts apart by two spaces (Mailchimp's
+    /// ADDRESS: street, second line, city, state, zip, country); split on import
+    /// ([`crate::text::address`]), each part filling its field where the row has no column
+    /// of its own for it.
+    PostalAddress,
+    /// A second address line (Klaviyo's Address 2: apartment, suite, building), joined
+    /// to the street on import.
+    AddressLine2,
     /// A house number in a column of its own (FEBRL `street_number`, German `Hausnummer`),
     /// joined to the street on import.
     HouseNumber,
@@ -62,6 +72,10 @@ pub enum Field {
     Region,
     Postcode,
     Country,
+    /// The country and region a platform guessed from the IP address the person signed up
+    /// from (Mailchimp's CC and REGION): theirs only when the row says nothing else.
+    GeoCountry,
+    GeoRegion,
     DateOfBirth,
     Language,
     Industry,
@@ -104,7 +118,7 @@ pub enum Field {
 
 impl Field {
     /// Every field, in declaration order.
-    pub const ALL: [Field; 39] = [
+    pub const ALL: [Field; 43] = [
         Field::ExternalId,
         Field::Email,
         Field::FirstName,
@@ -114,11 +128,15 @@ impl Field {
         Field::JobTitle,
         Field::Phone,
         Field::Street,
+        Field::PostalAddress,
+        Field::AddressLine2,
         Field::HouseNumber,
         Field::City,
         Field::Region,
         Field::Postcode,
         Field::Country,
+        Field::GeoCountry,
+        Field::GeoRegion,
         Field::DateOfBirth,
         Field::Language,
         Field::Industry,
@@ -159,11 +177,15 @@ impl Field {
             Field::JobTitle => "job_title",
             Field::Phone => "phone",
             Field::Street => "street",
+            Field::PostalAddress => "postal_address",
+            Field::AddressLine2 => "second_address_line",
             Field::HouseNumber => "house_number",
             Field::City => "city",
             Field::Region => "region",
             Field::Postcode => "postcode",
             Field::Country => "country",
+            Field::GeoCountry => "geo_country",
+            Field::GeoRegion => "geo_region",
             Field::DateOfBirth => "date_of_birth",
             Field::Language => "language",
             Field::Industry => "industry",
@@ -303,7 +325,7 @@ const MAILCHIMP: Preset = Preset {
         ("Email Address", Field::Email),
         ("First Name", Field::FirstName),
         ("Last Name", Field::LastName),
-        ("Address", Field::Street),
+        ("Address", Field::PostalAddress),
         ("Phone Number", Field::Phone),
         ("Birthday", Field::DateOfBirth),
         ("TAGS", Field::Tags),
@@ -313,10 +335,10 @@ const MAILCHIMP: Preset = Preset {
         ("LEID", Field::ExternalId),
         ("EUID", Field::ExternalId),
         // A "Country" merge field is what the subscriber typed; CC and REGION are Mailchimp's
-        // geo-IP guess, used only when the audience has no such field.
+        // geo-IP guess, used only where neither such a field nor the address gives one.
         ("Country", Field::Country),
-        ("CC", Field::Country),
-        ("REGION", Field::Region),
+        ("CC", Field::GeoCountry),
+        ("REGION", Field::GeoRegion),
         ("OPTIN_IP", Field::Ignore),
         ("CONFIRM_IP", Field::Ignore),
         ("LATITUDE", Field::Ignore),
@@ -415,6 +437,7 @@ const KLAVIYO: Preset = Preset {
         ("Title", Field::JobTitle),
         ("Phone Number", Field::Phone),
         ("Address", Field::Street),
+        ("Address 2", Field::AddressLine2),
         ("City", Field::City),
         ("State / Region", Field::Region),
         ("Country", Field::Country),
@@ -712,6 +735,12 @@ const SYNONYMS: &[(&str, Field)] = &[
     ("calle", Field::Street),
     ("dirección", Field::Street),
     ("domicilio", Field::Street),
+    ("address 2", Field::AddressLine2),
+    ("address line 2", Field::AddressLine2),
+    ("street 2", Field::AddressLine2),
+    ("Adresszusatz", Field::AddressLine2),
+    ("complément d'adresse", Field::AddressLine2),
+    ("dirección 2", Field::AddressLine2),
     ("street_number", Field::HouseNumber),
     ("house number", Field::HouseNumber),
     ("house no", Field::HouseNumber),
@@ -1180,8 +1209,8 @@ mod tests {
                 Known(Ignore),
                 Known(Ignore),
                 c("TIMEZONE"),
-                Known(Country),
-                Known(Region),
+                Known(GeoCountry),
+                Known(GeoRegion),
                 c("LAST_CHANGED"),
                 Known(ExternalId),
                 c("EUID"),
@@ -1203,9 +1232,10 @@ mod tests {
         assert_eq!(m[1], Known(FullName));
         assert_eq!(m[2], Known(Postcode));
         assert_eq!(m[3], c("Help time"));
-        // The typed "Country" merge field wins over the geo-IP CC column.
+        // The typed "Country" merge field is the country; the geo-IP CC column only
+        // stands in where it is empty.
         assert_eq!(m[4], Known(Country));
-        assert_eq!(m[25], c("CC"));
+        assert_eq!(m[25], Known(GeoCountry));
         assert_eq!(m[5], c("UNSUB_CAMPAIGN_ID"));
         assert_eq!(m[6], c("UNSUB_REASON"));
         assert_eq!(m[9], c("UNSUB_CAMPAIGN_ID (2)"));
@@ -1317,7 +1347,7 @@ mod tests {
                 Known(JobTitle),
                 Known(Phone),
                 Known(Street),
-                c("Address 2"),
+                Known(AddressLine2),
                 Known(City),
                 Known(Region),
                 Known(Country),

@@ -318,7 +318,10 @@ impl Plan {
         let mut full_name = None;
         let mut phone = None;
         let mut country = None;
+        let mut postal = None;
+        let (mut geo_country, mut geo_region) = (None, None);
         let mut house_number = None;
+        let mut line_2 = None;
         let mut status = self.implied_status;
         for (i, column) in self.columns.iter().enumerate() {
             let value = text::clean(&raw[i]);
@@ -343,7 +346,12 @@ impl Plan {
                 Field::FullName => full_name = Some(value),
                 Field::Phone => phone = Some(value),
                 Field::Country => country = Some(value),
+                // Its parts are found by the double spaces that cleaning would collapse.
+                Field::PostalAddress => postal = Some(text::address::split(&raw[i])),
+                Field::GeoCountry => geo_country = Some(value),
+                Field::GeoRegion => geo_region = Some(value),
                 Field::HouseNumber => house_number = Some(value),
+                Field::AddressLine2 => line_2 = Some(value),
                 Field::Status => status = most_restrictive(status, Status::parse(&value)),
                 Field::Unsubscribed | Field::Bounced | Field::Complained => {
                     if flag_is_set(&value) {
@@ -361,8 +369,23 @@ impl Plan {
                 }
             }
         }
+        let mut postal = postal.unwrap_or_default();
+        let iso = |c: Cow<'_, str>| {
+            text::country::to_iso(&c).map_or_else(|| c.into_owned(), str::to_string)
+        };
         let country = country
-            .map(|c| text::country::to_iso(&c).map_or_else(|| c.into_owned(), str::to_string));
+            .map(iso)
+            .or(postal.country.take())
+            .or_else(|| geo_country.map(iso));
+        for (column, part) in [
+            (col!("street"), postal.street),
+            (col!("city"), postal.city),
+            (col!("region"), postal.region),
+            (col!("postcode"), postal.postcode),
+            (col!("region"), geo_region.map(Cow::into_owned)),
+        ] {
+            fill(&mut out.values, column, part);
+        }
         if let Some(p) = phone {
             let e164 =
                 text::phone::to_e164(&p, country.as_deref()).unwrap_or_else(|| p.into_owned());
@@ -374,8 +397,8 @@ impl Plan {
         if let Some(name) = full_name {
             split_full_name(&name, &mut out.values);
         }
-        if let Some(number) = house_number {
-            join_house_number(number.into_owned(), &mut out.values);
+        if house_number.is_some() || line_2.is_some() {
+            join_street(&mut out.values, house_number, line_2);
         }
         out.status = status;
         out.tags.retain(|t| !t.is_empty());
@@ -548,13 +571,33 @@ pub(crate) const IDENTIFYING: &[&str] = &[
     "date_of_birth",
 ];
 
-/// "177" and "Pridham Street" → street "177 Pridham Street", the way an address line
-/// reads; a house number without a street stands alone.
-fn join_house_number(number: String, values: &mut Vec<(Col, Value)>) {
-    match values.iter_mut().find(|(c, _)| *c == col!("street")) {
-        Some((_, Value::Text(street))) => *street = format!("{number} {street}"),
-        _ => values.push((col!("street"), Value::Text(number))),
-    }
+/// A house number and a second line joined to the street the way an address line reads:
+/// "177" and "Pridham Street" → "177 Pridham Street"; "12 High St" and "Flat 3" →
+/// "12 High St, Flat 3". Without a street, what there is stands as the street.
+fn join_street(
+    values: &mut Vec<(Col, Value)>,
+    number: Option<Cow<'_, str>>,
+    line_2: Option<Cow<'_, str>>,
+) {
+    let street = match values.iter().position(|(c, _)| *c == col!("street")) {
+        Some(i) => match values.remove(i).1 {
+            Value::Text(street) => Some(street),
+            _ => None,
+        },
+        None => None,
+    };
+    let line_1 = [number.as_deref(), street.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let joined = [Some(line_1.as_str()), line_2.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    fill(values, col!("street"), Some(joined));
 }
 
 /// "Müller, Jörg" → first Jörg, last Müller; "Jörg Müller" → first Jörg, last Müller.
@@ -567,8 +610,15 @@ fn split_full_name(name: &str, values: &mut Vec<(Col, Value)>) {
             None => (name.to_string(), String::new()),
         },
     };
-    for (column, value) in [(col!("first_name"), first), (col!("last_name"), last)] {
-        if !value.is_empty() && !values.iter().any(|(n, _)| *n == column) {
+    fill(values, col!("first_name"), Some(first));
+    fill(values, col!("last_name"), Some(last));
+}
+
+/// Sets `column` to `value` unless the row has a value for it already (from a column of
+/// its own, or from a source filled before) or `value` is empty.
+fn fill(values: &mut Vec<(Col, Value)>, column: Col, value: Option<String>) {
+    if let Some(value) = value.filter(|v| !v.is_empty()) {
+        if !values.iter().any(|(c, _)| *c == column) {
             values.push((column, Value::Text(value)));
         }
     }
@@ -627,6 +677,125 @@ mod tests {
         assert_eq!(
             plan.raw_values(4, &mixed).ok(),
             Some(vec!["Müller".into(), "Zoë".into(), "".into()])
+        );
+    }
+
+    /// The contact's text values as `column=value`, sorted.
+    fn texts(row: ContactRow) -> Vec<String> {
+        let mut texts: Vec<_> = row
+            .values
+            .into_iter()
+            .filter_map(|(c, v)| match v {
+                Value::Text(t) => Some(format!("{}={t}", c.name())),
+                _ => None,
+            })
+            .collect();
+        texts.sort();
+        texts
+    }
+
+    /// Mailchimp's one-cell address fills street, city, region, postcode and country —
+    /// its country before the geo-IP guess (CC, REGION), which stands in only for a row
+    /// without an address; a column of the row's own wins over both.
+    #[test]
+    fn a_mailchimp_address_is_split_and_beats_the_geo_ip_guess() {
+        let Some(preset) = super::super::presets::by_name("mailchimp") else {
+            panic!("the mailchimp preset exists");
+        };
+        let headers = [
+            "Email Address",
+            "Address",
+            "Phone Number",
+            "CC",
+            "REGION",
+            "City",
+        ];
+        let plan = Plan::new(preset, &headers.map(String::from));
+        let contact =
+            |cells: [&str; 6]| match plan.contact(2, &csv::ByteRecord::from(cells.to_vec())) {
+                Ok(row) => texts(row),
+                Err(e) => panic!("{e:?}"),
+            };
+        assert_eq!(
+            contact([
+                "a@example.com",
+                "512 Means St  Suite 404  Atlanta  GA  30318  US",
+                "(404) 555-0134",
+                "DE",
+                "BE",
+                "",
+            ]),
+            [
+                "city=Atlanta",
+                "country=US",
+                "phone=+14045550134",
+                "postcode=30318",
+                "region=GA",
+                "street=512 Means St, Suite 404",
+            ]
+        );
+        assert_eq!(
+            contact(["b@example.com", "", "", "DE", "BE", ""]),
+            ["country=DE", "region=BE"]
+        );
+        assert_eq!(
+            contact([
+                "c@example.com",
+                "1 Rue X  Lyon  69001  FR",
+                "",
+                "",
+                "",
+                "Lyon 1er"
+            ]),
+            [
+                "city=Lyon 1er",
+                "country=FR",
+                "postcode=69001",
+                "street=1 Rue X",
+            ]
+        );
+    }
+
+    /// A house number and a second address line join the street; either alone stands
+    /// as the street.
+    #[test]
+    fn house_numbers_and_second_lines_join_the_street() {
+        let contact = |preset: &str, headers: &[&str], cells: &[&str]| {
+            let Some(preset) = super::super::presets::by_name(preset) else {
+                panic!("the {preset} preset exists");
+            };
+            let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+            let plan = Plan::new(preset, &headers);
+            match plan.contact(2, &csv::ByteRecord::from(cells.to_vec())) {
+                Ok(row) => texts(row),
+                Err(e) => panic!("{e:?}"),
+            }
+        };
+        let klaviyo = ["Email", "Klaviyo ID", "Address", "Address 2", "City"];
+        assert_eq!(
+            contact(
+                "klaviyo",
+                &klaviyo,
+                &["a@x.com", "01H", "12 High St", "Flat 3", "Leeds"]
+            ),
+            ["city=Leeds", "street=12 High St, Flat 3"]
+        );
+        assert_eq!(
+            contact("klaviyo", &klaviyo, &["a@x.com", "01H", "", "Flat 3", ""]),
+            ["street=Flat 3"]
+        );
+        let german = ["E-Mail", "Straße", "Hausnummer", "Adresszusatz"];
+        assert_eq!(
+            contact(
+                "generic",
+                &german,
+                &["b@x.de", "Hauptstraße", "5", "Hinterhaus"]
+            ),
+            ["street=5 Hauptstraße, Hinterhaus"]
+        );
+        assert_eq!(
+            contact("generic", &german, &["b@x.de", "", "5", ""]),
+            ["street=5"]
         );
     }
 

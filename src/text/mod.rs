@@ -5,6 +5,7 @@
 //! normalisers, and everything shown on a terminal through [`inert`], because contact data
 //! is untrusted and must never drive the terminal.
 
+pub mod address;
 pub mod country;
 pub mod date;
 pub mod email;
