@@ -309,6 +309,25 @@ impl Prepared {
     }
 }
 
+impl super::Warm for Prepared {
+    fn warm(&self) {
+        let row = &self.row;
+        let texts = row.values.iter().filter_map(|(_, v)| match v {
+            Value::Text(t) => Some(t.as_bytes()),
+            _ => None,
+        });
+        super::touch(
+            [&row.email, &row.email_norm, &row.external_id]
+                .into_iter()
+                .filter_map(|t| t.as_deref().map(str::as_bytes))
+                .chain(texts)
+                .chain(row.tags.iter().map(|t| t.as_bytes()))
+                .chain(row.custom.iter().map(|(_, v)| v.as_bytes()))
+                .chain([row.raw_json.as_bytes()]),
+        );
+    }
+}
+
 /// The statements every row runs, prepared once for the file: taking them from rusqlite's
 /// statement cache and handing them back (a lookup by SQL text and a re-insertion each
 /// time) cost more than some of the inserts themselves.

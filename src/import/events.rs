@@ -17,6 +17,12 @@ use rusqlite::types::ValueRef;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 
+impl super::Warm for EventRow {
+    fn warm(&self) {
+        super::touch([self.campaign.as_bytes(), self.url.as_bytes()]);
+    }
+}
+
 pub(super) fn write(
     ctx: &WriteContext<'_>,
     plan: &Plan,
