@@ -8,7 +8,7 @@
 use super::ast::{Action, CmpOp, Cond, Expr, Field, Span, TextOp, Value, ValueKind, When, WhenOp};
 use super::error::{closest, RuleError};
 use super::image::{normalize, Column, Dict, FieldInfo, FieldType, Image, EVENT_TYPES, STATUSES};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use std::sync::Arc;
 
 const DAY: i64 = 86_400;
@@ -173,6 +173,12 @@ fn type_error(field: &Field, info: &FieldInfo, wanted: &str) -> RuleError {
     )
 }
 
+/// The day of a leap year that `month`/`day` is (1 January is 1, 29 February 60,
+/// 31 December 366), as `birthday` stores it.
+fn leap_year_day(month: u32, day: u32) -> usize {
+    NaiveDate::from_ymd_opt(2000, month, day).map_or(0, |d| d.ordinal() as usize)
+}
+
 fn day_start(d: NaiveDate) -> i64 {
     d.and_hms_opt(0, 0, 0)
         .map_or(0, |t| t.and_utc().timestamp())
@@ -285,6 +291,11 @@ impl Compiler<'_> {
                 Ok(Node::Num { col, test })
             }
             Cond::Within { field, window } => {
+                let info = self.field(field)?;
+                if let (FieldType::Birthday, Column::Num(col)) = (info.ty, info.column) {
+                    self.time_relative = true;
+                    return Ok(self.birthdays(col, *window));
+                }
                 let col = self.date_column(field, "within")?;
                 self.time_relative = true;
                 // Inclusive of now: the half-open range ends one second later.
@@ -363,6 +374,38 @@ impl Compiler<'_> {
         }
     }
 
+    /// Contacts whose birthday is in the `window` days from today on (today is the
+    /// first): at most three runs of days of the year, across the new year. In a year
+    /// without 29 February, those born on it have their birthday on the 28th.
+    fn birthdays(&self, col: usize, window: super::ast::Duration) -> Node {
+        let today = chrono::DateTime::from_timestamp(self.now, 0)
+            .map_or(NaiveDate::MIN, |t| t.date_naive());
+        let days = (window.seconds() / DAY).clamp(0, 366);
+        let mut in_window = [false; 367];
+        for date in today.iter_days().take(days as usize) {
+            in_window[leap_year_day(date.month(), date.day())] = true;
+            if date.month() == 2 && date.day() == 28 && !date.leap_year() {
+                in_window[leap_year_day(2, 29)] = true;
+            }
+        }
+        let mut runs = Vec::new();
+        let mut day = 1;
+        while day < in_window.len() {
+            if in_window[day] {
+                let start = day;
+                while day < in_window.len() && in_window[day] {
+                    day += 1;
+                }
+                runs.push(Node::Num {
+                    col,
+                    test: NumTest::Range(start as f64, day as f64),
+                });
+            }
+            day += 1;
+        }
+        merge_or(runs)
+    }
+
     fn date_column(&self, field: &Field, what: &str) -> Result<usize, RuleError> {
         let info = self.field(field)?;
         match (info.ty, info.column) {
@@ -386,6 +429,13 @@ impl Compiler<'_> {
     /// `field op value` for every op but `!=` (which is `not =`, so it keeps empty values).
     fn compare(&mut self, info: &FieldInfo, op: CmpOp, value: &Value) -> Result<Node, RuleError> {
         match (info.ty, info.column) {
+            (FieldType::Birthday, _) => Err(RuleError::new(
+                value.span.start,
+                format!(
+                    "\"{}\" only takes within (`{0} within 7d`) or is empty",
+                    info.name
+                ),
+            )),
             (FieldType::Text, Column::Text(col)) => self.compare_text(info, col, op, value),
             (FieldType::Date, Column::Num(col)) => {
                 let day = match &value.kind {

@@ -3,6 +3,7 @@
 use super::*;
 use crate::clock::Clock;
 use crate::workspace::{OpenOptions, Workspace};
+use chrono::NaiveDate;
 
 /// 2026-01-01T00:00:00Z, the fixture's "now".
 pub const NOW: i64 = 1_767_225_600;
@@ -34,6 +35,40 @@ fn members(image: &Image, rule: &str) -> Vec<i64> {
     compile(&expr, image, &NoSegments, NOW)
         .unwrap()
         .members(image)
+}
+
+/// Birthdays are upcoming days of the year, whatever the year of birth (or none): the
+/// window runs from today across the new year, and 29 February falls on the 28th in a
+/// year without it.
+#[test]
+fn birthdays_are_the_coming_days_of_any_year() {
+    let (_dir, ws) = fixture();
+    let image = Image::load(ws.conn()).unwrap();
+    let at = |day: &str, rule: &str| -> Vec<i64> {
+        let now = NaiveDate::parse_from_str(day, "%Y-%m-%d")
+            .unwrap()
+            .and_hms_opt(9, 30, 0)
+            .unwrap()
+            .and_utc()
+            .timestamp();
+        let compiled = compile(&parse(rule).unwrap(), &image, &NoSegments, now).unwrap();
+        assert!(compiled.time_relative, "{rule}");
+        compiled.members(&image)
+    };
+    assert_eq!(at("2026-12-25", "birthday within 7d"), [4]);
+    assert_eq!(at("2026-12-25", "birthday within 8d"), [2, 4]);
+    assert_eq!(at("2027-02-28", "birthday within 1d"), [3]);
+    assert_eq!(at("2028-02-28", "birthday within 1d"), Vec::<i64>::new());
+    assert_eq!(at("2028-02-29", "birthday within 1d"), [3]);
+    assert_eq!(at("2026-05-01", "birthday within 0d"), Vec::<i64>::new());
+    for rule in ["birthday = 5", "birthday before 30d", "birthday in (1, 2)"] {
+        let error = compile(&parse(rule).unwrap(), &image, &NoSegments, NOW).unwrap_err();
+        assert!(
+            error.message.contains("birthday"),
+            "{rule}: {}",
+            error.message
+        );
+    }
 }
 
 #[test]
@@ -92,6 +127,12 @@ fn every_operator_matches_the_hand_checked_fixture() {
         ("open_count > 3", &[1, 4]),
         ("open_count != 2", &[1, 3, 4, 5, 7]),
         ("date_of_birth before 1990-01-01", &[1]),
+        ("date_of_birth is empty", &[4, 5, 7]),
+        ("birthday is not empty", &[1, 2, 3, 4]),
+        ("birthday within 1d", &[2]),
+        ("birthday within 58d", &[2]),
+        ("birthday within 59d", &[2, 3]),
+        ("birthday within 365d", &[1, 2, 3, 4]),
         ("country != \"DE\"", &[2, 3, 5, 7]),
         ("first_name < \"C\"", &[1, 2, 7]),
         ("total_spent >= 250", &[1, 4]),

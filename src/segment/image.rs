@@ -28,6 +28,9 @@ pub enum FieldType {
     Boolean,
     /// An instant or a calendar day, compared as unix seconds.
     Date,
+    /// A day of the year (1–366, counted in a leap year so 29 February has its own),
+    /// for birthdays: `birthday within 7d` is "in the next seven days", any year.
+    Birthday,
 }
 
 impl FieldType {
@@ -37,6 +40,7 @@ impl FieldType {
             FieldType::Number => "number",
             FieldType::Boolean => "yes/no",
             FieldType::Date => "date",
+            FieldType::Birthday => "birthday",
         }
     }
 }
@@ -56,7 +60,9 @@ const fn b(name: &'static str, sql: &'static str, ty: FieldType) -> Builtin {
 /// the platform's opt-in date (`subscribed_at`), else when Listwarden first saw it.
 /// `date_of_birth` is a calendar day, compared as midnight UTC; a birthday kept without
 /// its year (`--10-03`, from Mailchimp) is no day to compare with and counts as empty.
-const BUILTINS: [Builtin; 32] = [
+/// `birthday` is the day and month of either kind, as the day of a leap year (both forms
+/// end in `MM-DD`).
+const BUILTINS: [Builtin; 33] = [
     b("email", "email", FieldType::Text),
     b("external_id", "external_id", FieldType::Text),
     b("first_name", "first_name", FieldType::Text),
@@ -77,6 +83,11 @@ const BUILTINS: [Builtin; 32] = [
     b("status", "status", FieldType::Text),
     b("source", "source", FieldType::Text),
     b("date_of_birth", "unixepoch(date_of_birth)", FieldType::Date),
+    b(
+        "birthday",
+        "CAST(strftime('%j', '2000-' || substr(date_of_birth, -5)) AS INTEGER)",
+        FieldType::Birthday,
+    ),
     b("member_rating", "member_rating", FieldType::Number),
     b("open_count", "open_count", FieldType::Number),
     b("click_count", "click_count", FieldType::Number),

@@ -16,6 +16,7 @@
 //! purchased >= 2 in 180d          spent >= 100 in 365d            visited "/pricing" >= 2 in 14d
 //! added_to_cart in 2d and not purchased in 2d                     (a or b) and not c
 //! "Industry" = "Retail"           "Employees" >= 50               "Newsletter" = yes
+//! birthday within 7d              birthday is not empty
 //! ```
 //! - `and` binds tighter than `or`; `not` applies to the condition after it; keywords are
 //!   case-insensitive.
@@ -30,6 +31,11 @@
 //!   later than it, `=` on it. `before 30d` / `after 30d` compare with that long ago,
 //!   `within 30d` is between then and now. Units: `d` days, `w` weeks, `m` 30-day months,
 //!   `y` 365-day years (fixed lengths, so a window means the same whatever today is).
+//! - Birthdays: `birthday` is the day and month of `date_of_birth`, with or without the
+//!   year (Mailchimp keeps none). `birthday within 7d` is a birthday today or in the six
+//!   days after, across the new year; in a year without 29 February, those born on it
+//!   have theirs on the 28th. `birthday is empty` / `is not empty` work as for any field;
+//!   nothing else compares with it.
 //! - Behaviour: `VERB [op N] [in WINDOW]` counts the contact's events of that type in the
 //!   window ending now (`> now - window`, `<= now`); without `op N` it means at least one,
 //!   without a window all events up to now. Verbs: `opened`, `clicked`, `purchased`,

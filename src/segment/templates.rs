@@ -13,7 +13,7 @@ const fn t(name: &'static str, rule: &'static str, why: &'static str) -> Templat
 }
 
 /// The templates, in the order the Segments pane offers them.
-pub const TEMPLATES: [Template; 12] = [
+pub const TEMPLATES: [Template; 13] = [
     t(
         "Engaged",
         "status = subscribed and (opened in 30d or clicked in 30d)",
@@ -73,6 +73,11 @@ pub const TEMPLATES: [Template; 12] = [
         "Opens but never clicks",
         "opened >= 3 in 90d and not clicked",
         "Read your emails but never click: test other calls to action or content.",
+    ),
+    t(
+        "Birthdays this week",
+        "status = subscribed and birthday within 7d",
+        "Birthday today or in the next six days: a greeting or a small gift gets opened.",
     ),
 ];
 
