@@ -309,7 +309,9 @@ impl Prepared {
     }
 }
 
-impl super::Warm for Prepared {
+impl super::Handover for Prepared {
+    const BATCH_ROWS: usize = 128;
+
     fn warm(&self) {
         let row = &self.row;
         let texts = row.values.iter().filter_map(|(_, v)| match v {

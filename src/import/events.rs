@@ -17,7 +17,9 @@ use rusqlite::types::ValueRef;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 
-impl super::Warm for EventRow {
+impl super::Handover for EventRow {
+    const BATCH_ROWS: usize = 512;
+
     fn warm(&self) {
         super::touch([self.campaign.as_bytes(), self.url.as_bytes()]);
     }

@@ -338,10 +338,9 @@ struct RowStream<'a> {
     cancel: &'a AtomicBool,
 }
 
-/// Rows per batch handed from the reading thread to the writing one.
-const BATCH_ROWS: usize = 512;
-/// Batches in flight between the two threads: enough to keep both busy, little memory.
-const BATCHES_IN_FLIGHT: usize = 8;
+/// Batches in flight between the two threads: enough to keep both busy, little memory
+/// (their size is [`Handover::BATCH_ROWS`]).
+const BATCHES_IN_FLIGHT: usize = 4;
 
 /// One data row as the reading thread hands it over: its spreadsheet row number, the
 /// record as read and what `prepare` made of it.
@@ -369,11 +368,11 @@ impl RowStream<'_> {
     /// normalising (CPU) overlaps with SQLite (the transaction), so an import keeps two
     /// cores busy. Written batches go back to the reading thread to be freed there: freeing
     /// millions of small allocations is work too, and the writing thread is the busier one.
-    /// Before writing a row it warms the next ([`Warm`]): at a million contacts, 7% less
+    /// Before writing a row it warms the next ([`Handover::warm`]): at a million contacts, 7% less
     /// time end to end.
     /// Stops with `Cancelled` when the flag is raised, so the caller's transaction rolls
     /// back; an error on either side stops both.
-    fn for_each<T: Send + Warm>(
+    fn for_each<T: Send + Handover>(
         self,
         prepare: impl Fn(u64, &csv::ByteRecord) -> T + Sync,
         mut write: impl FnMut(u64, &csv::ByteRecord, &T) -> Result<(), ImportError>,
@@ -434,15 +433,25 @@ impl RowStream<'_> {
     }
 }
 
-/// What the writing thread does to a prepared row just before it writes the one before
-/// it: reads a byte of each of its values, so that they are on their way into this core's
-/// cache — loads of a row's dozen values, each made on the other core, overlap — instead of
-/// each missing in turn when SQLite copies it.
-pub(crate) trait Warm {
+/// A prepared row as the reading thread hands it to the writing one.
+pub(crate) trait Handover {
+    /// Rows per batch. Few rows in flight keep the allocations they are made of in the
+    /// cache until they are reused: a contact row is a few dozen, and with 4,096 rows in
+    /// flight (8 batches of 512) nearly each allocation of the reading thread was a miss;
+    /// a million contacts took 4% longer and 15 MB more than with 512 (4 of 128). An event
+    /// is a few allocations and goes in batches of 512 (with 128, 2% slower).
+    const BATCH_ROWS: usize;
+
+    /// What the writing thread does to a prepared row just before it writes the one before
+    /// it: reads a byte of each of its values, so that they are on their way into this
+    /// core's cache — loads of a row's dozen values, each made on the other core, overlap —
+    /// instead of each missing in turn when SQLite copies it.
     fn warm(&self);
 }
 
-impl<T: Warm, E> Warm for Result<T, E> {
+impl<T: Handover, E> Handover for Result<T, E> {
+    const BATCH_ROWS: usize = T::BATCH_ROWS;
+
     fn warm(&self) {
         if let Ok(row) = self {
             row.warm();
@@ -467,7 +476,7 @@ pub(crate) fn touch<'t>(texts: impl IntoIterator<Item = &'t [u8]>) {
 /// each and sends them in batches, emptying a written batch from `spent` (if one is back)
 /// for each new one. Ends at the end of the file, on a CSV error (sent on), or when the
 /// writing side hangs up.
-fn read_batches<T>(
+fn read_batches<T: Handover>(
     reader: &mut csv::Reader<Box<dyn std::io::Read + Send>>,
     path: &Path,
     prepare: &(impl Fn(u64, &csv::ByteRecord) -> T + Sync),
@@ -482,10 +491,10 @@ fn read_batches<T>(
             records.extend(written.drain(..).map(|(_, record, _)| record));
             written
         }
-        Err(_) => Vec::with_capacity(BATCH_ROWS),
+        Err(_) => Vec::with_capacity(T::BATCH_ROWS),
     };
     let mut row_number = 1u64;
-    let mut batch = Vec::with_capacity(BATCH_ROWS);
+    let mut batch = Vec::with_capacity(T::BATCH_ROWS);
     // A new record is sized like the one before, so reading it rarely reallocates.
     let (mut bytes, mut fields) = (256, 16);
     loop {
@@ -511,7 +520,7 @@ fn read_batches<T>(
         }
         let prepared = prepare(row_number, &record);
         batch.push((row_number, record, prepared));
-        if batch.len() == BATCH_ROWS {
+        if batch.len() == T::BATCH_ROWS {
             let full = std::mem::replace(&mut batch, empty_batch(&mut records));
             if out.send(Ok((full, reader.position().byte()))).is_err() {
                 return;
