@@ -44,14 +44,23 @@ pub(super) fn write(
     let stored_kinds = StoredKinds::load(ctx)?;
     // The highest id stands in for the number of contacts (ids only grow, and a count
     // would read the whole table on every import).
-    let known = Known::load(
-        ctx,
-        stream.is_bulk_for(last_id_before),
-        plan.has(Field::ExternalId),
-    )?;
+    let ids = plan.has(Field::ExternalId);
+    let known = Known::load(ctx, stream.is_bulk_for(last_id_before), ids)?;
     let two_pass = (stream.dwarfs(last_id_before) && known.is_loaded())
         .then(|| TwoPass::begin(ctx, plan, stream.path))
         .transpose()?;
+    // In a first pass the filter is the reading thread's, handed back for the second.
+    let (known, mut sorter) = match two_pass {
+        Some(_) => (
+            Known::absent(ids),
+            Some(Sorter {
+                known,
+                kinds: stored_kinds,
+                preset: ctx.preset,
+            }),
+        ),
+        None => (known, None),
+    };
     let mut state = State {
         statements: Statements::prepare(ctx)?,
         last_id_before,
@@ -69,9 +78,14 @@ pub(super) fn write(
             })?;
     let preset = ctx.preset;
     let prepare = |row_number: u64, record: &csv::ByteRecord| {
-        plan.contact(row_number, record)
+        let mut prepared = plan
+            .contact(row_number, record)
             .map(|row| Prepared::new(preset, row))
-            .map_err(|rejection| rejection.keeping(record))
+            .map_err(|rejection| rejection.keeping(record));
+        if let (Some(sorter), Ok(prepared)) = (&mut sorter, &mut prepared) {
+            sorter.sort(prepared);
+        }
+        prepared
     };
     let cancel = stream.cancel;
     stream.for_each(prepare, |row_number, record, prepared| {
@@ -100,14 +114,17 @@ pub(super) fn write(
             summary.note_unread(name, expected, row_number);
         }
         if let Some(two_pass) = &two_pass {
-            if state.may_be_known(ctx.preset, prepared) {
-                return two_pass.put_aside(ctx, &mut state, row_number, record, prepared);
+            if !prepared.surely_new {
+                return two_pass.put_aside(ctx, row_number, record);
             }
         }
         summary.count(upsert(ctx, plan, &mut state, row_number, prepared)?);
         Ok(())
     })?;
     state.statements.insert_tags.write_gathered()?;
+    if let Some(sorter) = sorter {
+        state.known = sorter.known;
+    }
     if let Some(two_pass) = two_pass {
         // The disk has nothing to do meanwhile: the pages written so far go out.
         writeback::during(ctx.tx, || {
@@ -165,20 +182,14 @@ impl<'a> TwoPass<'a> {
         })
     }
 
-    /// Keeps a row for the second pass, its cells exactly as read ([`pack`]); its keys
-    /// join the filter.
+    /// Keeps a row for the second pass, its cells exactly as read ([`pack`]) (its keys
+    /// joined the filter on the reading thread, [`Sorter::sort`]).
     fn put_aside(
         &self,
         ctx: &WriteContext<'_>,
-        state: &mut State<'_>,
         row_number: u64,
         record: &csv::ByteRecord,
-        prepared: &Prepared,
     ) -> Result<(), ImportError> {
-        state.known.add_row(ctx.preset, &prepared.row);
-        if let Some(fp) = &prepared.fingerprints.now {
-            state.known.add_key(fp);
-        }
         let packed = pack(record)
             .ok_or_else(|| put_aside_failed(self.path, row_number, "a cell of 4 GiB or more"))?;
         ctx.tx
@@ -289,12 +300,15 @@ fn put_aside_failed(path: &Path, row: u64, error: impl std::fmt::Display) -> Imp
 }
 
 /// A contact row with what the reading thread can work out ahead of the writer: the hash
-/// of its raw values (an identical row for the same contact is not stored twice) and its
-/// fingerprints.
+/// of its raw values (an identical row for the same contact is not stored twice), its
+/// fingerprints and, in a first pass, whether it is surely new.
 struct Prepared {
     row: ContactRow,
     row_hash: [u8; 8],
     fingerprints: Fingerprints,
+    /// No contact has any of its keys, so it is written without a look-up (set by
+    /// [`Sorter::sort`] in a first pass; otherwise `false`).
+    surely_new: bool,
 }
 
 impl Prepared {
@@ -305,7 +319,50 @@ impl Prepared {
             row,
             row_hash,
             fingerprints,
+            surely_new: false,
         }
+    }
+}
+
+/// The first pass's filter of known keys, on the reading thread: it tells each row that
+/// no earlier one (nor a contact there before) may share a key with from the others, and
+/// adds the row's keys — what the writing thread did per row before, where it was a
+/// cache miss per probe on the busier thread. The outcome is the same: every row adds
+/// the keys a written row would (its id or address, and its fingerprint, which a new
+/// contact's row stores), and a row put aside adds them too.
+struct Sorter {
+    known: Known,
+    kinds: StoredKinds,
+    preset: &'static str,
+}
+
+impl Sorter {
+    fn sort(&mut self, prepared: &mut Prepared) {
+        prepared.surely_new = !self.may_be_known(prepared);
+        self.known.add_row(self.preset, &prepared.row);
+        if let Some(fp) = &prepared.fingerprints.now {
+            self.known.add_key(fp);
+            // Written as a new contact, the row stores its fingerprint.
+            self.kinds.fingerprints |= prepared.surely_new;
+        }
+    }
+
+    /// Whether a row may describe a contact that exists (or that an earlier row of this
+    /// file made): whether any look-up [`find`] would make might find something.
+    fn may_be_known(&self, prepared: &Prepared) -> bool {
+        let (row, known, preset) = (&prepared.row, &self.known, self.preset);
+        let may_have = |key: &Option<String>| key.as_deref().is_some_and(|k| known.may_have_key(k));
+        let named = || may_have(&ext_key(preset, row)) || may_have(&email_key(row));
+        let fp = &prepared.fingerprints;
+        row.email_norm
+            .as_deref()
+            .is_some_and(|norm| known.may_have_address(norm))
+            || row
+                .external_id
+                .as_deref()
+                .is_some_and(|id| known.may_have_id(preset, id))
+            || (self.kinds.named && named())
+            || (self.kinds.fingerprints && (may_have(&fp.now) || may_have(&fp.before)))
     }
 }
 
@@ -409,24 +466,6 @@ struct State<'tx> {
 }
 
 impl State<'_> {
-    /// Whether a row may describe a contact that exists (or that an earlier row of this
-    /// file made): whether any look-up [`find`] would make might find something.
-    fn may_be_known(&self, preset: &str, prepared: &Prepared) -> bool {
-        let (row, known) = (&prepared.row, &self.known);
-        let may_have = |key: &Option<String>| key.as_deref().is_some_and(|k| known.may_have_key(k));
-        let named = || may_have(&ext_key(preset, row)) || may_have(&email_key(row));
-        let fp = &prepared.fingerprints;
-        row.email_norm
-            .as_deref()
-            .is_some_and(|norm| known.may_have_address(norm))
-            || row
-                .external_id
-                .as_deref()
-                .is_some_and(|id| known.may_have_id(preset, id))
-            || (self.stored_kinds.named && named())
-            || (self.stored_kinds.fingerprints && (may_have(&fp.now) || may_have(&fp.before)))
-    }
-
     fn touched(&self, id: i64) -> bool {
         id > self.last_id_before || self.touched.contains(id as usize)
     }
@@ -554,7 +593,7 @@ impl Known {
 
     fn load(ctx: &WriteContext<'_>, large_file: bool, ids: bool) -> rusqlite::Result<Known> {
         if !large_file {
-            return Ok(Known { filter: None, ids });
+            return Ok(Known::absent(ids));
         }
         let mut known = Known::empty(ids);
         let mut stmt = ctx
@@ -574,6 +613,11 @@ impl Known {
             known.add_key(row.get_ref(0)?.as_str()?);
         }
         Ok(known)
+    }
+
+    /// No filter: every answer is "maybe".
+    fn absent(ids: bool) -> Known {
+        Known { filter: None, ids }
     }
 
     /// A filter with nothing in it yet.
@@ -735,10 +779,15 @@ fn upsert(
         row,
         row_hash,
         fingerprints,
+        surely_new,
     } = prepared;
-    let found = match find(ctx, state, row, fingerprints)? {
-        Some(id) => keys::survivor(ctx.tx, id)?,
-        None => None,
+    let found = if *surely_new {
+        None
+    } else {
+        match find(ctx, state, row, fingerprints)? {
+            Some(id) => keys::survivor(ctx.tx, id)?,
+            None => None,
+        }
     };
     let (contact_id, outcome) = match found {
         None => (

@@ -374,7 +374,7 @@ impl RowStream<'_> {
     /// back; an error on either side stops both.
     fn for_each<T: Send + Handover>(
         self,
-        prepare: impl Fn(u64, &csv::ByteRecord) -> T + Sync,
+        mut prepare: impl FnMut(u64, &csv::ByteRecord) -> T + Send,
         mut write: impl FnMut(u64, &csv::ByteRecord, &T) -> Result<(), ImportError>,
     ) -> Result<(), ImportError> {
         let RowStream {
@@ -390,7 +390,7 @@ impl RowStream<'_> {
         };
         let (tx, rx) = crossbeam_channel::bounded::<Batch<T>>(BATCHES_IN_FLIGHT);
         let (spent_tx, spent_rx) = crossbeam_channel::bounded(BATCHES_IN_FLIGHT);
-        let prepare = &prepare;
+        let prepare = &mut prepare;
         // `rx` moves into the closure so that an early return hangs up on the reading
         // thread (its next send fails and it ends) before the scope waits for it.
         std::thread::scope(move |scope| {
@@ -479,7 +479,7 @@ pub(crate) fn touch<'t>(texts: impl IntoIterator<Item = &'t [u8]>) {
 fn read_batches<T: Handover>(
     reader: &mut csv::Reader<Box<dyn std::io::Read + Send>>,
     path: &Path,
-    prepare: &(impl Fn(u64, &csv::ByteRecord) -> T + Sync),
+    prepare: &mut impl FnMut(u64, &csv::ByteRecord) -> T,
     out: &crossbeam_channel::Sender<Batch<T>>,
     spent: &crossbeam_channel::Receiver<Vec<Prepared<T>>>,
 ) {
