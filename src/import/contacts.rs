@@ -42,24 +42,23 @@ pub(super) fn write(
                 r.get(0)
             })?;
     let stored_kinds = StoredKinds::load(ctx)?;
+    let ids = plan.has(Field::ExternalId);
     // The highest id stands in for the number of contacts (ids only grow, and a count
     // would read the whole table on every import).
-    let ids = plan.has(Field::ExternalId);
     let known = Known::load(ctx, stream.is_bulk_for(last_id_before), ids)?;
     let two_pass = (stream.dwarfs(last_id_before) && known.is_loaded())
         .then(|| TwoPass::begin(ctx, plan, stream.path))
         .transpose()?;
     // In a first pass the filter is the reading thread's, handed back for the second.
-    let (known, mut sorter) = match two_pass {
-        Some(_) => (
-            Known::absent(ids),
-            Some(Sorter {
-                known,
-                kinds: stored_kinds,
-                preset: ctx.preset,
-            }),
-        ),
-        None => (known, None),
+    let (known, mut sorter) = if two_pass.is_some() {
+        let sorter = Sorter {
+            known,
+            kinds: stored_kinds,
+            preset: ctx.preset,
+        };
+        (Known::absent(ids), Some(sorter))
+    } else {
+        (known, None)
     };
     let mut state = State {
         statements: Statements::prepare(ctx)?,
@@ -324,12 +323,12 @@ impl Prepared {
     }
 }
 
-/// The first pass's filter of known keys, on the reading thread: it tells each row that
-/// no earlier one (nor a contact there before) may share a key with from the others, and
-/// adds the row's keys — what the writing thread did per row before, where it was a
-/// cache miss per probe on the busier thread. The outcome is the same: every row adds
-/// the keys a written row would (its id or address, and its fingerprint, which a new
-/// contact's row stores), and a row put aside adds them too.
+/// The first pass's filter of known keys, on the reading thread: it marks a row that
+/// shares no key with a contact there before or with an earlier row as surely new, and
+/// adds the row's keys. The writing thread did this per row before, where each probe was
+/// a cache miss on the busier thread. The outcome is the same: every row adds the keys a
+/// written row would (its id or address, and its fingerprint, which a new contact's row
+/// stores), and a row put aside adds them too.
 struct Sorter {
     known: Known,
     kinds: StoredKinds,

@@ -373,16 +373,21 @@ impl Plan {
         let iso = |c: Cow<'_, str>| {
             text::country::to_iso(&c).map_or_else(|| c.into_owned(), str::to_string)
         };
+        let geo_country = geo_country.map(iso);
         let country = country
             .map(iso)
             .or(postal.country.take())
-            .or_else(|| geo_country.map(iso));
+            .or_else(|| geo_country.clone());
+        // The guessed region only goes with the guessed country.
+        let geo_region = geo_region
+            .filter(|_| country == geo_country)
+            .map(Cow::into_owned);
         for (column, part) in [
             (col!("street"), postal.street),
             (col!("city"), postal.city),
             (col!("region"), postal.region),
             (col!("postcode"), postal.postcode),
-            (col!("region"), geo_region.map(Cow::into_owned)),
+            (col!("region"), geo_region),
         ] {
             fill(&mut out.values, column, part);
         }
@@ -732,6 +737,22 @@ mod tests {
                 "postcode=30318",
                 "region=GA",
                 "street=512 Means St, Suite 404",
+            ]
+        );
+        assert_eq!(
+            contact([
+                "d@example.com",
+                "1 Main St  Atlanta  30318  US",
+                "",
+                "DE",
+                "BE",
+                ""
+            ]),
+            [
+                "city=Atlanta",
+                "country=US",
+                "postcode=30318",
+                "street=1 Main St"
             ]
         );
         assert_eq!(
