@@ -368,8 +368,8 @@ impl RowStream<'_> {
     /// normalising (CPU) overlaps with SQLite (the transaction), so an import keeps two
     /// cores busy. Written batches go back to the reading thread to be freed there: freeing
     /// millions of small allocations is work too, and the writing thread is the busier one.
-    /// Before writing a row it warms the next ([`Handover::warm`]): at a million contacts, 7% less
-    /// time end to end.
+    /// Before writing a row it warms the next ([`Handover::warm`]): at a million contacts,
+    /// 7% less time end to end.
     /// Stops with `Cancelled` when the flag is raised, so the caller's transaction rolls
     /// back; an error on either side stops both.
     fn for_each<T: Send + Handover>(
@@ -437,9 +437,10 @@ impl RowStream<'_> {
 pub(crate) trait Handover {
     /// Rows per batch. Few rows in flight keep the allocations they are made of in the
     /// cache until they are reused: a contact row is a few dozen, and with 4,096 rows in
-    /// flight (8 batches of 512) nearly each allocation of the reading thread was a miss;
-    /// a million contacts took 4% longer and 15 MB more than with 512 (4 of 128). An event
-    /// is a few allocations and goes in batches of 512 (with 128, 2% slower).
+    /// flight (8 batches of 512) nearly each allocation of the reading thread was a miss
+    /// (`malloc` twice the samples) and a million contacts took 15 MB more at the peak
+    /// than with 512 (4 of 128). An event is a few allocations and goes in batches of 512
+    /// (with 128, 2% slower).
     const BATCH_ROWS: usize;
 
     /// What the writing thread does to a prepared row just before it writes the one before
