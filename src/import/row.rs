@@ -586,22 +586,14 @@ fn join_street(
 ) {
     let street = match values.iter().position(|(c, _)| *c == col!("street")) {
         Some(i) => match values.remove(i).1 {
-            Value::Text(street) => Some(street),
-            _ => None,
+            Value::Text(street) => street,
+            _ => String::new(),
         },
-        None => None,
+        None => String::new(),
     };
-    let line_1 = [number.as_deref(), street.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let joined = [Some(line_1.as_str()), line_2.as_deref()]
-        .into_iter()
-        .flatten()
-        .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let line_1 = text::address::join_present([number.as_deref().unwrap_or(""), &street], " ");
+    let joined =
+        text::address::join_present([line_1.as_str(), line_2.as_deref().unwrap_or("")], ", ");
     fill(values, col!("street"), Some(joined));
 }
 
@@ -685,8 +677,18 @@ mod tests {
         );
     }
 
-    /// The contact's text values as `column=value`, sorted.
-    fn texts(row: ContactRow) -> Vec<String> {
+    /// The text values of the contact `preset` makes of one row under `headers`, as
+    /// `column=value`, sorted.
+    fn contact_texts(preset: &str, headers: &[&str], cells: &[&str]) -> Vec<String> {
+        let Some(preset) = super::super::presets::by_name(preset) else {
+            panic!("the {preset} preset exists");
+        };
+        let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+        let row =
+            match Plan::new(preset, &headers).contact(2, &csv::ByteRecord::from(cells.to_vec())) {
+                Ok(row) => row,
+                Err(e) => panic!("{e:?}"),
+            };
         let mut texts: Vec<_> = row
             .values
             .into_iter()
@@ -704,9 +706,6 @@ mod tests {
     /// without an address; a column of the row's own wins over both.
     #[test]
     fn a_mailchimp_address_is_split_and_beats_the_geo_ip_guess() {
-        let Some(preset) = super::super::presets::by_name("mailchimp") else {
-            panic!("the mailchimp preset exists");
-        };
         let headers = [
             "Email Address",
             "Address",
@@ -715,12 +714,7 @@ mod tests {
             "REGION",
             "City",
         ];
-        let plan = Plan::new(preset, &headers.map(String::from));
-        let contact =
-            |cells: [&str; 6]| match plan.contact(2, &csv::ByteRecord::from(cells.to_vec())) {
-                Ok(row) => texts(row),
-                Err(e) => panic!("{e:?}"),
-            };
+        let contact = |cells: [&str; 6]| contact_texts("mailchimp", &headers, &cells);
         assert_eq!(
             contact([
                 "a@example.com",
@@ -781,20 +775,9 @@ mod tests {
     /// as the street.
     #[test]
     fn house_numbers_and_second_lines_join_the_street() {
-        let contact = |preset: &str, headers: &[&str], cells: &[&str]| {
-            let Some(preset) = super::super::presets::by_name(preset) else {
-                panic!("the {preset} preset exists");
-            };
-            let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
-            let plan = Plan::new(preset, &headers);
-            match plan.contact(2, &csv::ByteRecord::from(cells.to_vec())) {
-                Ok(row) => texts(row),
-                Err(e) => panic!("{e:?}"),
-            }
-        };
         let klaviyo = ["Email", "Klaviyo ID", "Address", "Address 2", "City"];
         assert_eq!(
-            contact(
+            contact_texts(
                 "klaviyo",
                 &klaviyo,
                 &["a@x.com", "01H", "12 High St", "Flat 3", "Leeds"]
@@ -802,12 +785,12 @@ mod tests {
             ["city=Leeds", "street=12 High St, Flat 3"]
         );
         assert_eq!(
-            contact("klaviyo", &klaviyo, &["a@x.com", "01H", "", "Flat 3", ""]),
+            contact_texts("klaviyo", &klaviyo, &["a@x.com", "01H", "", "Flat 3", ""]),
             ["street=Flat 3"]
         );
         let german = ["E-Mail", "Straße", "Hausnummer", "Adresszusatz"];
         assert_eq!(
-            contact(
+            contact_texts(
                 "generic",
                 &german,
                 &["b@x.de", "Hauptstraße", "5", "Hinterhaus"]
@@ -815,7 +798,7 @@ mod tests {
             ["street=5 Hauptstraße, Hinterhaus"]
         );
         assert_eq!(
-            contact("generic", &german, &["b@x.de", "", "5", ""]),
+            contact_texts("generic", &german, &["b@x.de", "", "5", ""]),
             ["street=5"]
         );
     }

@@ -388,22 +388,15 @@ impl Compiler<'_> {
                 in_window[leap_year_day(2, 29)] = true;
             }
         }
-        let mut runs = Vec::new();
-        let mut day = 1;
-        while day < in_window.len() {
-            if in_window[day] {
-                let start = day;
-                while day < in_window.len() && in_window[day] {
-                    day += 1;
-                }
-                runs.push(Node::Num {
-                    col,
-                    test: NumTest::Range(start as f64, day as f64),
-                });
+        let days: Vec<usize> = (1..in_window.len()).filter(|&d| in_window[d]).collect();
+        let runs = days.chunk_by(|a, b| b - a == 1).map(|run| {
+            let (first, last) = (run[0], run[run.len() - 1]);
+            Node::Num {
+                col,
+                test: NumTest::Range(first as f64, (last + 1) as f64),
             }
-            day += 1;
-        }
-        merge_or(runs)
+        });
+        merge_or(runs.collect())
     }
 
     fn date_column(&self, field: &Field, what: &str) -> Result<usize, RuleError> {
