@@ -242,7 +242,7 @@ pub fn import_file(
     cancel: &AtomicBool,
 ) -> Result<Summary, ImportError> {
     let info = source::inspect(path)?;
-    let mut reader = source::reader(path, &info)?;
+    let (mut reader, content_hash) = source::reader(path, &info)?;
     let headers = read_headers(&mut reader, path)?;
     let preset = match &options.preset {
         Some(name) => presets::by_name(name).ok_or_else(|| ImportError::UnknownPreset {
@@ -271,7 +271,7 @@ pub fn import_file(
         new_custom_fields: Vec::new(),
         unread: Vec::new(),
     };
-    if let Some(previous) = previous_import(ws, &info.content_hash, options.kind)? {
+    if let Some(previous) = previous_import(ws, path, &headers, options.kind)? {
         summary.already_imported_as = Some(previous);
         return Ok(summary);
     }
@@ -311,7 +311,7 @@ pub fn import_file(
             Kind::Contacts => contacts::write(&ctx, &plan, stream, &mut summary)?,
             Kind::Events => events::write(&ctx, &plan, stream, &mut summary)?,
         }
-        finish_import(tx, import_id, log_id, &summary, now)?;
+        finish_import(tx, import_id, log_id, &summary, now, &content_hash.hex())?;
         Ok::<_, ImportError>(())
     })
     .map_err(|e| with_path(e, path))?;
@@ -554,17 +554,37 @@ fn read_headers(
         .collect())
 }
 
-fn previous_import(ws: &Workspace, hash: &str, kind: Kind) -> Result<Option<i64>, ImportError> {
+/// The finished import of the same content as `path`, if any. Only a file whose header
+/// row an import had before can be one, so only then is the whole file hashed first;
+/// otherwise its hash is taken as the rows are read (see [`source::ContentHash`]).
+fn previous_import(
+    ws: &Workspace,
+    path: &Path,
+    headers: &[String],
+    kind: Kind,
+) -> Result<Option<i64>, ImportError> {
     use rusqlite::OptionalExtension;
-    Ok(ws
-        .conn()
-        .query_row(
-            "SELECT id FROM imports WHERE content_hash = ?1 AND kind = ?2 AND finished_at IS NOT NULL
-             ORDER BY id LIMIT 1",
-            rusqlite::params![hash, kind.as_str()],
-            |r| r.get(0),
-        )
-        .optional()?)
+    let finished = |condition: &str, value: &str| {
+        ws.conn()
+            .query_row(
+                &format!(
+                    "SELECT id FROM imports WHERE {condition} = ?1 AND kind = ?2
+                        AND finished_at IS NOT NULL ORDER BY id LIMIT 1"
+                ),
+                rusqlite::params![value, kind.as_str()],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()
+    };
+    if finished("headers", &headers_json(headers))?.is_none() {
+        return Ok(None);
+    }
+    Ok(finished("content_hash", &source::content_hash(path)?)?)
+}
+
+/// The header row as stored with an import.
+fn headers_json(headers: &[String]) -> String {
+    serde_json::to_string(headers).unwrap_or_default()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -581,15 +601,14 @@ fn insert_import(
     tx.execute(
         "INSERT INTO imports (path, content_hash, kind, preset, encoding, delimiter, headers,
                               started_at, os_user)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+         VALUES (?1, '', ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         rusqlite::params![
             path.display().to_string(),
-            info.content_hash,
             kind.as_str(),
             preset,
             info.encoding,
             (info.delimiter as char).to_string(),
-            serde_json::to_string(headers).unwrap_or_default(),
+            headers_json(headers),
             now,
             user,
         ],
@@ -612,6 +631,7 @@ fn finish_import(
     log_id: i64,
     summary: &Summary,
     now: i64,
+    content_hash: &str,
 ) -> rusqlite::Result<()> {
     for r in &summary.rejected {
         tx.execute(
@@ -627,7 +647,7 @@ fn finish_import(
     }
     tx.execute(
         "UPDATE imports SET finished_at = ?2, rows_read = ?3, rows_new = ?4, rows_updated = ?5,
-                rows_unchanged = ?6, rows_rejected = ?7 WHERE id = ?1",
+                rows_unchanged = ?6, rows_rejected = ?7, content_hash = ?8 WHERE id = ?1",
         rusqlite::params![
             import_id,
             now,
@@ -636,6 +656,7 @@ fn finish_import(
             summary.rows_updated,
             summary.rows_unchanged,
             summary.rejected.len() as u64,
+            content_hash,
         ],
     )?;
     let details = serde_json::json!({
@@ -733,6 +754,32 @@ mod tests {
 
     fn keys_of(ws: &Workspace, contact_id: i64) -> Vec<String> {
         crate::workspace::keys::keys_of(ws.conn(), contact_id).unwrap()
+    }
+
+    /// The same content is recognised under any name; another file with the same header
+    /// row is imported; each import keeps the hash of its file's bytes.
+    #[test]
+    fn the_same_content_is_imported_once_and_another_file_with_its_headers_is_not_mistaken_for_it()
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ws = workspace(dir.path());
+        let text = "Email,First Name\nann@x.io,Ann\n";
+        let first = import(&mut ws, dir.path(), "a.csv", text, Kind::Contacts);
+        let copy = import(&mut ws, dir.path(), "copy.csv", text, Kind::Contacts);
+        assert_eq!(copy.already_imported_as, first.import_id);
+        let longer = format!("{text}bob@x.io,Bob\n");
+        let next = import(&mut ws, dir.path(), "b.csv", &longer, Kind::Contacts);
+        assert_eq!((next.already_imported_as, next.rows_new), (None, 1));
+        let hashes: Vec<String> = ws
+            .conn()
+            .prepare("SELECT content_hash FROM imports ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let hash_of = |t: &str| blake3::hash(t.as_bytes()).to_hex().to_string();
+        assert_eq!(hashes, [hash_of(text), hash_of(&longer)]);
     }
 
     /// Rows later in a file find the contact an earlier row created, and an address a

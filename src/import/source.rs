@@ -13,6 +13,7 @@ use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// How much of the file is looked at to sniff the delimiter and spot binary data.
 const SNIFF_BYTES: usize = 64 * 1024;
@@ -20,8 +21,6 @@ const SNIFF_BYTES: usize = 64 * 1024;
 /// What was learned about a file before reading its rows.
 #[derive(Debug, Clone)]
 pub struct SourceInfo {
-    /// blake3 of the file's bytes: the same content is never imported twice.
-    pub content_hash: String,
     pub encoding: &'static str,
     pub delimiter: u8,
     pub bytes_total: u64,
@@ -30,29 +29,18 @@ pub struct SourceInfo {
     pub lines_estimate: u64,
 }
 
-/// Reads the whole file once to fingerprint it and sniffs its format.
+/// Sniffs the file's format from its first bytes.
 pub fn inspect(path: &Path) -> Result<SourceInfo, ImportError> {
     let read_err = |source| ImportError::Read {
         path: path.to_path_buf(),
         source,
     };
-    let mut file = File::open(path).map_err(read_err)?;
-    let mut hasher = blake3::Hasher::new();
+    let file = File::open(path).map_err(read_err)?;
+    let total = file.metadata().map_err(read_err)?.len();
     let mut head = Vec::with_capacity(SNIFF_BYTES);
-    let mut buf = vec![0u8; 256 * 1024];
-    let mut total = 0u64;
-    loop {
-        let n = file.read(&mut buf).map_err(read_err)?;
-        if n == 0 {
-            break;
-        }
-        if head.len() < SNIFF_BYTES {
-            let take = n.min(SNIFF_BYTES - head.len());
-            head.extend_from_slice(&buf[..take]);
-        }
-        hasher.update(&buf[..n]);
-        total += n as u64;
-    }
+    file.take(SNIFF_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(read_err)?;
     let encoding = bom_encoding(&head);
     let text: Cow<str> = match encoding {
         "utf-16le" | "utf-16be" => {
@@ -78,7 +66,6 @@ pub fn inspect(path: &Path) -> Result<SourceInfo, ImportError> {
         });
     }
     Ok(SourceInfo {
-        content_hash: hasher.finalize().to_hex().to_string(),
         encoding,
         delimiter: sniff_delimiter(&text),
         bytes_total: total,
@@ -86,35 +73,102 @@ pub fn inspect(path: &Path) -> Result<SourceInfo, ImportError> {
     })
 }
 
-/// A CSV reader over the file, transcoding UTF-16 and skipping a UTF-8 BOM.
+/// The blake3 hash of the whole file, as [`ContentHash`] finds it of the bytes a reader
+/// read: the same content is never imported twice.
+pub fn content_hash(path: &Path) -> Result<String, ImportError> {
+    let hash = ContentHash::default();
+    let file = File::open(path).map_err(|source| ImportError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    std::io::copy(&mut hash.of(file), &mut std::io::sink()).map_err(|source| {
+        ImportError::Read {
+            path: path.to_path_buf(),
+            source,
+        }
+    })?;
+    Ok(hash.hex())
+}
+
+/// The blake3 hash of the bytes read through [`ContentHash::of`] so far. The rows' reader
+/// hashes the file as it goes, on the reading thread, rather than in a pass of its own
+/// before the import (at a million contacts, 0.05–0.09 s that nothing else could overlap).
+#[derive(Clone, Default)]
+pub struct ContentHash(Arc<Mutex<blake3::Hasher>>);
+
+impl ContentHash {
+    /// `inner`, hashing what is read from it.
+    fn of<R: Read>(&self, inner: R) -> Hashing<R> {
+        Hashing {
+            inner,
+            hash: self.clone(),
+        }
+    }
+
+    /// Adds bytes that were not read through [`ContentHash::of`].
+    fn update(&self, bytes: &[u8]) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .update(bytes);
+    }
+
+    /// The hash so far, as 64 hex digits.
+    pub fn hex(&self) -> String {
+        let hasher = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        hasher.finalize().to_hex().to_string()
+    }
+}
+
+/// A reader that adds everything read to a [`ContentHash`].
+struct Hashing<R> {
+    inner: R,
+    hash: ContentHash,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// A CSV reader over the file, transcoding UTF-16 and skipping a UTF-8 BOM, and the hash
+/// of what it has read (the whole file once it has read to the end).
 pub fn reader(
     path: &Path,
     info: &SourceInfo,
-) -> Result<csv::Reader<Box<dyn Read + Send>>, ImportError> {
+) -> Result<(csv::Reader<Box<dyn Read + Send>>, ContentHash), ImportError> {
     let read_err = |source| ImportError::Read {
         path: path.to_path_buf(),
         source,
     };
     let mut file = File::open(path).map_err(read_err)?;
+    let hash = ContentHash::default();
     let inner: Box<dyn Read + Send> = match info.encoding {
         "utf-16le" | "utf-16be" => Box::new(
             encoding_rs_io::DecodeReaderBytesBuilder::new()
                 .bom_sniffing(true)
-                .build(BufReader::new(file)),
+                .build(BufReader::new(hash.of(file))),
         ),
         "utf-8-bom" => {
             file.seek(SeekFrom::Start(3)).map_err(read_err)?;
-            Box::new(BufReader::with_capacity(256 * 1024, file))
+            hash.update(&UTF8_BOM);
+            Box::new(BufReader::with_capacity(256 * 1024, hash.of(file)))
         }
-        _ => Box::new(BufReader::with_capacity(256 * 1024, file)),
+        _ => Box::new(BufReader::with_capacity(256 * 1024, hash.of(file))),
     };
-    Ok(csv::ReaderBuilder::new()
+    let reader = csv::ReaderBuilder::new()
         .delimiter(info.delimiter)
         .flexible(true)
         .has_headers(false)
         .buffer_capacity(256 * 1024)
-        .from_reader(inner))
+        .from_reader(inner);
+    Ok((reader, hash))
 }
+
+const UTF8_BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
 
 /// Decodes one field: UTF-8 when valid, else Windows-1252.
 pub fn decode_field(bytes: &[u8]) -> Cow<'_, str> {
@@ -136,7 +190,7 @@ fn estimate_lines(head: &[u8], total: u64) -> u64 {
 
 fn bom_encoding(head: &[u8]) -> &'static str {
     match head {
-        [0xEF, 0xBB, 0xBF, ..] => "utf-8-bom",
+        _ if head.starts_with(&UTF8_BOM) => "utf-8-bom",
         [0xFF, 0xFE, ..] => "utf-16le",
         [0xFE, 0xFF, ..] => "utf-16be",
         _ => "utf-8",
@@ -227,6 +281,34 @@ mod tests {
         assert_eq!(estimate_lines(head, head.len() as u64), 3);
         assert_eq!(estimate_lines(head, 1000 * head.len() as u64), 3000);
         assert_eq!(estimate_lines(b"", 0), 0);
+    }
+
+    /// The hash taken while the rows are read is that of the whole file, as a pass over
+    /// it finds (and as imports stored before it was taken that way): BOM and all.
+    #[test]
+    fn reading_a_file_to_the_end_hashes_all_of_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("email\na@b.io\n".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let files: [&[u8]; 4] = [
+            b"email,name\na@b.io,Ann\n",
+            b"\xef\xbb\xbfemail;name\r\na@b.io;J\xf6rg\r\n",
+            &utf16,
+            b"email\n\"a\nb\"@c.io",
+        ];
+        for bytes in files {
+            let path = dir.path().join("f.csv");
+            std::fs::write(&path, bytes).unwrap();
+            let info = inspect(&path).unwrap();
+            let (mut reader, hash) = reader(&path, &info).unwrap();
+            let mut record = csv::ByteRecord::new();
+            while reader.read_byte_record(&mut record).unwrap() {}
+            let whole = blake3::hash(bytes).to_hex().to_string();
+            assert_eq!(hash.hex(), whole, "{:?}", info.encoding);
+            assert_eq!(content_hash(&path).unwrap(), whole);
+        }
     }
 
     #[test]
