@@ -210,49 +210,6 @@ mod tests {
         assert_eq!(fold_key("  "), "");
     }
 
-    /// Per-call cost of the per-row normalisers (the import budget is ~5 µs per row per
-    /// core); run with `cargo test --lib per_row_cost -- --ignored --nocapture`.
-    #[test]
-    #[ignore]
-    fn per_row_cost() {
-        fn time(label: &str, f: impl Fn(usize) -> usize) {
-            let n = 200_000;
-            let start = std::time::Instant::now();
-            let sink: usize = (0..n).map(&f).sum();
-            let per = start.elapsed().as_secs_f64() * 1e6 / n as f64;
-            println!("{label}: {per:.3} µs per call ({sink})");
-        }
-        let names = ["  Anna Maria ", "Müller", "Zoë", "李", "O'Brien & Co"];
-        let emails = ["First.Last+news@GoogleMail.com", "o'brien@firm.ie", "n/a"];
-        let countries = [
-            "DE",
-            "Deutschland",
-            "United States of America",
-            "Türkiye",
-            "xx",
-        ];
-        let dates = [
-            "2024-05-01T13:45:10Z",
-            "05/01/2024 1:45 PM",
-            "01.05.2024",
-            "nope",
-        ];
-        let statuses = ["subscribed", "NEVER_SUBSCRIBED", "Abgemeldet", "maybe"];
-        time("clean", |i| clean(names[i % names.len()]).len());
-        time("email normalize+mailbox_key", |i| {
-            email::normalize(emails[i % emails.len()]).map_or(0, |n| email::mailbox_key(&n).len())
-        });
-        time("country::to_iso", |i| {
-            usize::from(country::to_iso(countries[i % countries.len()]).is_some())
-        });
-        time("date::parse_instant", |i| {
-            usize::from(date::parse_instant(dates[i % dates.len()]).is_some())
-        });
-        time("Status::parse", |i| {
-            usize::from(status::Status::parse(statuses[i % statuses.len()]).is_some())
-        });
-    }
-
     proptest! {
         #[test]
         fn clean_is_idempotent(s in any::<String>()) {

@@ -2,7 +2,7 @@
 //!
 //! `rlibphonenumber` rather than `phonenumber`: at the import's one-call-per-row scale the
 //! latter's validation costs ~455 µs a number (minutes per million rows), this one about
-//! 1–2 µs (see DESIGN.md and `per_call_cost` below).
+//! 1–2 µs (see DESIGN.md; `cargo bench --bench normalise` measures it).
 
 use super::country::to_iso;
 use rlibphonenumber::{
@@ -120,30 +120,6 @@ mod tests {
         assert_eq!(to_e164("030 1234567", Some("Atlantis")), None);
         assert!(!is_possible("123", Some("US")));
         assert!(!is_possible(&"9".repeat(200), Some("US")));
-    }
-
-    /// Per-call cost on a mixed sample; run with `cargo test -- --ignored --nocapture`
-    /// against an optimised dependency build (the dev profile builds deps at opt-level 2).
-    #[test]
-    #[ignore]
-    fn per_call_cost() {
-        let samples = [
-            ("+49 30 1234567", Some("DE")),
-            ("(030) 1234567", Some("DE")),
-            ("+1 (202) 555-0173", None),
-            ("06 12 34 56 78", Some("FR")),
-            ("n/a", Some("US")),
-        ];
-        let n = 200_000;
-        let start = std::time::Instant::now();
-        let mut hits = 0usize;
-        for i in 0..n {
-            let (raw, c) = samples[i % samples.len()];
-            hits += usize::from(to_e164(raw, c).is_some());
-        }
-        let per = start.elapsed().as_secs_f64() * 1e6 / n as f64;
-        println!("to_e164: {per:.2} µs per call ({hits} hits)");
-        assert!(per < 20.0);
     }
 
     proptest! {
