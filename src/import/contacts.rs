@@ -147,13 +147,13 @@ impl Summary {
 /// A file that dwarfs the list — a first import, nearly always — is written in two
 /// passes. The first writes every row that surely describes no contact yet (the filter of
 /// known keys says so) with the contacts', source records' and tags' indexes set aside
-/// ([`indexes_kept`] says which stay): those rows need no look-up, and a
-/// million index entries are far cheaper sorted once than inserted one by one. Every other
-/// row — a repeat within the file, a contact already there, a false "maybe" — goes to a
-/// temporary table as read, in file order (it is prepared again when its turn comes, so
-/// nothing waits in memory). Then the indexes rows are looked up by are rebuilt, the
-/// second pass writes the rows put aside, looking each up as usual, and the tags' index is
-/// rebuilt last.
+/// ([`indexes_kept`] says which stay): those rows need no look-up, and a million index
+/// entries are far cheaper sorted once than inserted one by one. Every other row — a
+/// repeat within the file, a contact already there, a false "maybe" — goes to a temporary
+/// table as read, in file order (it is prepared again when its turn comes, so nothing
+/// waits in memory). Then the indexes that find contacts are rebuilt, the second pass
+/// writes the rows put aside, looking each up as usual, and the tags' index is rebuilt
+/// last.
 ///
 /// The outcome is that of writing row by row: a row put aside adds its keys to the
 /// filter, so any later row sharing one is put aside too; the first pass never meets a
