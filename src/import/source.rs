@@ -36,7 +36,16 @@ pub fn inspect(path: &Path) -> Result<SourceInfo, ImportError> {
         source,
     };
     let file = File::open(path).map_err(read_err)?;
-    let total = file.metadata().map_err(read_err)?.len();
+    let metadata = file.metadata().map_err(read_err)?;
+    // The file is read twice (here, then for its rows): a pipe would lose what this read.
+    if !metadata.is_file() {
+        return Err(read_err(std::io::Error::other(if metadata.is_dir() {
+            "a folder, not a file"
+        } else {
+            "not a regular file (a pipe or a device cannot be read twice: save it to a file)"
+        })));
+    }
+    let total = metadata.len();
     let mut head = Vec::with_capacity(SNIFF_BYTES);
     file.take(SNIFF_BYTES as u64)
         .read_to_end(&mut head)
@@ -309,6 +318,13 @@ mod tests {
             assert_eq!(hash.hex(), whole, "{:?}", info.encoding);
             assert_eq!(content_hash(&path).unwrap(), whole);
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_is_refused_rather_than_read_in_part() {
+        let error = inspect(Path::new("/dev/null")).unwrap_err();
+        assert!(error.to_string().contains("not a regular file"), "{error}");
     }
 
     #[test]
