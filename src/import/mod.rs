@@ -752,6 +752,17 @@ mod tests {
         import_file(ws, &path, &options, &mut |_| {}, &AtomicBool::new(false)).unwrap()
     }
 
+    /// The first column of every row `sql` returns, as text.
+    fn texts(ws: &Workspace, sql: &str) -> Vec<String> {
+        ws.conn()
+            .prepare(sql)
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
     fn keys_of(ws: &Workspace, contact_id: i64) -> Vec<String> {
         crate::workspace::keys::keys_of(ws.conn(), contact_id).unwrap()
     }
@@ -770,14 +781,7 @@ mod tests {
         let longer = format!("{text}bob@x.io,Bob\n");
         let next = import(&mut ws, dir.path(), "b.csv", &longer, Kind::Contacts);
         assert_eq!((next.already_imported_as, next.rows_new), (None, 1));
-        let hashes: Vec<String> = ws
-            .conn()
-            .prepare("SELECT content_hash FROM imports ORDER BY id")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
+        let hashes = texts(&ws, "SELECT content_hash FROM imports ORDER BY id");
         let hash_of = |t: &str| blake3::hash(t.as_bytes()).to_hex().to_string();
         assert_eq!(hashes, [hash_of(text), hash_of(&longer)]);
     }
@@ -864,15 +868,10 @@ mod tests {
             .unwrap();
         drop(ws);
         let mut ws = workspace(dir.path());
-        let stored: Vec<String> = ws
-            .conn()
-            .prepare("SELECT key FROM contact_keys")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        assert_eq!(stored, ["email:ann@old.io"]);
+        assert_eq!(
+            texts(&ws, "SELECT key FROM contact_keys"),
+            ["email:ann@old.io"]
+        );
         assert_eq!(
             keys_of(&ws, 1),
             ["email:ann@old.io", "email:ann@x.io", "ext:generic:1"]
