@@ -313,20 +313,45 @@ fn custom_field_names(conn: &Connection) -> Result<Vec<String>, ExportError> {
     Ok(names)
 }
 
-/// Live contacts with the given ids (ascending), or all live contacts when `ids` is empty.
-fn read_contacts(conn: &Connection, ids: &[i64]) -> Result<Vec<ContactRow>, ExportError> {
-    let wanted = |id: i64| ids.is_empty() || ids.binary_search(&id).is_ok();
-    let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
-    let mut stmt = conn.prepare("SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id ORDER BY t.name")?;
+/// Each wanted contact's tag names, in the names' order (case-blind, as the tags table
+/// collates them). Tags are read by contact, the table's key, and put in order here: there
+/// is no index by tag to walk them in name order, and a list's handful of names is
+/// quicker ranked once than a million rows sorted by name.
+fn read_tags(
+    conn: &Connection,
+    wanted: impl Fn(i64) -> bool,
+) -> Result<HashMap<i64, Vec<String>>, ExportError> {
+    let mut stmt = conn.prepare("SELECT id, name FROM tags ORDER BY name")?;
+    let names: Vec<(i64, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let rank: HashMap<i64, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, (id, _))| (*id, i))
+        .collect();
+    let mut ranks: HashMap<i64, Vec<usize>> = HashMap::new();
+    let mut stmt = conn.prepare("SELECT contact_id, tag_id FROM contact_tags")?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         let id: i64 = row.get(0)?;
-        if wanted(id) {
-            tags.entry(id).or_default().push(row.get(1)?);
+        if let (true, Some(&r)) = (wanted(id), rank.get(&row.get(1)?)) {
+            ranks.entry(id).or_default().push(r);
         }
     }
-    drop(rows);
-    drop(stmt);
+    Ok(ranks
+        .into_iter()
+        .map(|(id, mut r)| {
+            r.sort_unstable();
+            (id, r.into_iter().map(|i| names[i].1.clone()).collect())
+        })
+        .collect())
+}
+
+/// Live contacts with the given ids (ascending), or all live contacts when `ids` is empty.
+fn read_contacts(conn: &Connection, ids: &[i64]) -> Result<Vec<ContactRow>, ExportError> {
+    let wanted = |id: i64| ids.is_empty() || ids.binary_search(&id).is_ok();
+    let mut tags = read_tags(conn, wanted)?;
     let mut custom: HashMap<i64, Vec<(String, String)>> = HashMap::new();
     let mut stmt = conn.prepare(
         "SELECT v.contact_id, f.name, v.value FROM contact_custom_values v JOIN custom_fields f ON f.id = v.field_id ORDER BY f.id",

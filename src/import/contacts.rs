@@ -146,14 +146,13 @@ impl Summary {
 
 /// A file that dwarfs the list — a first import, nearly always — is written in two
 /// passes. The first writes every row that surely describes no contact yet (the filter of
-/// known keys says so) with the contacts', source records' and tags' indexes set aside
+/// known keys says so) with the contacts' and source records' indexes set aside
 /// ([`indexes_kept`] says which stay): those rows need no look-up, and a million index
 /// entries are far cheaper sorted once than inserted one by one. Every other row — a
 /// repeat within the file, a contact already there, a false "maybe" — goes to a temporary
 /// table as read, in file order (it is prepared again when its turn comes, so nothing
-/// waits in memory). Then the indexes that find contacts are rebuilt, the second pass
-/// writes the rows put aside, looking each up as usual, and the tags' index is rebuilt
-/// last.
+/// waits in memory). Then the indexes that find contacts are rebuilt and the second pass
+/// writes the rows put aside, looking each up as usual.
 ///
 /// The outcome is that of writing row by row: a row put aside adds its keys to the
 /// filter, so any later row sharing one is put aside too; the first pass never meets a
@@ -161,12 +160,6 @@ impl Summary {
 struct TwoPass<'a> {
     /// The contacts' and source records' indexes, which the second pass looks rows up by.
     lookups: SetAside,
-    /// The tags' (`contact_tags_tag`), which nothing reads before the end. Set aside even
-    /// though each of a list's few tags only gets entries at the end of its own run: every
-    /// one of those inserts still descends from the root, and at 1M contacts (1.2M tags)
-    /// they cost the first pass 0.34 s against 0.23 s for the rebuild. Rebuilt after the
-    /// second pass, whose inserts would otherwise split the freshly packed pages.
-    tags: SetAside,
     /// The file, for errors.
     path: &'a Path,
 }
@@ -180,7 +173,6 @@ impl<'a> TwoPass<'a> {
         )?;
         Ok(TwoPass {
             lookups: set_aside(ctx.tx, &["contacts", "source_records"], indexes_kept(plan))?,
-            tags: set_aside(ctx.tx, &["contact_tags"], &[])?,
             path,
         })
     }
@@ -240,7 +232,6 @@ impl<'a> TwoPass<'a> {
         drop(stmt);
         ctx.tx.execute_batch("DROP TABLE temp.rows_put_aside")?;
         state.statements.insert_tags.write_gathered()?;
-        self.tags.rebuild(ctx.tx)?;
         Ok(())
     }
 }
