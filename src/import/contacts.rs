@@ -46,7 +46,7 @@ pub(super) fn write(
     // The highest id stands in for the number of contacts (ids only grow, and a count
     // would read the whole table on every import).
     let known = Known::load(ctx, stream.is_bulk_for(last_id_before), ids)?;
-    let two_pass = (stream.dwarfs(last_id_before) && known.is_loaded())
+    let mut two_pass = (stream.dwarfs(last_id_before) && known.is_loaded())
         .then(|| TwoPass::begin(ctx, plan, stream.path))
         .transpose()?;
     // In a first pass the filter is the reading thread's, handed back for the second.
@@ -112,9 +112,9 @@ pub(super) fn write(
             let name = plan.headers.get(column).map_or("", String::as_str);
             summary.note_unread(name, expected, row_number);
         }
-        if let Some(two_pass) = &two_pass {
+        if let Some(two_pass) = &mut two_pass {
             if !prepared.surely_new {
-                return two_pass.put_aside(ctx, row_number, record);
+                return two_pass.put_aside(ctx, row_number, record, prepared);
             }
         }
         summary.count(upsert(ctx, plan, &mut state, row_number, prepared)?);
@@ -149,20 +149,33 @@ impl Summary {
 /// known keys says so) with the contacts' and source records' indexes set aside
 /// ([`indexes_kept`] says which stay): those rows need no look-up, and a million index
 /// entries are far cheaper sorted once than inserted one by one. Every other row — a
-/// repeat within the file, a contact already there, a false "maybe" — goes to a temporary
-/// table as read, in file order (it is prepared again when its turn comes, so nothing
-/// waits in memory). Then the indexes that find contacts are rebuilt and the second pass
-/// writes the rows put aside, looking each up as usual.
+/// repeat within the file, a contact already there, a false "maybe" — is put aside in
+/// file order: the first few megabytes of them as the reading thread prepared them, the
+/// rest in a temporary table as read (prepared again when their turn comes), so that
+/// memory does not grow with the file. Then the indexes that find contacts are rebuilt and
+/// the second pass writes the rows put aside, looking each up as usual.
 ///
 /// The outcome is that of writing row by row: a row put aside adds its keys to the
 /// filter, so any later row sharing one is put aside too; the first pass never meets a
-/// row that an earlier one describes, and the rows put aside keep their order.
+/// row that an earlier one describes, and the rows put aside keep their order (every row
+/// kept comes before every row in the table).
 struct TwoPass<'a> {
     /// The contacts' and source records' indexes, which the second pass looks rows up by.
     lookups: SetAside,
+    /// The first rows put aside, ready to write: preparing a row again is a fifth of
+    /// writing it in the second pass, and the table's round trip another twentieth.
+    kept: Vec<(u64, Prepared)>,
+    /// The size of the rows kept, as read (their prepared form takes two or three times
+    /// as much).
+    kept_bytes: usize,
     /// The file, for errors.
     path: &'a Path,
 }
+
+/// How much of the rows put aside is kept prepared, as read: a million contacts with the
+/// usual repeats put aside ~5,000 rows, 1 MB. Unit tests keep the first few rows only, so
+/// that their files of a few dozen rows go both ways.
+const KEPT_BYTES: usize = if cfg!(test) { 100 } else { 4 << 20 };
 
 impl<'a> TwoPass<'a> {
     fn begin(ctx: &WriteContext<'_>, plan: &Plan, path: &'a Path) -> rusqlite::Result<TwoPass<'a>> {
@@ -173,18 +186,27 @@ impl<'a> TwoPass<'a> {
         )?;
         Ok(TwoPass {
             lookups: set_aside(ctx.tx, &["contacts", "source_records"], indexes_kept(plan))?,
+            kept: Vec::new(),
+            kept_bytes: 0,
             path,
         })
     }
 
-    /// Keeps a row for the second pass, its cells exactly as read ([`pack`]) (its keys
-    /// joined the filter on the reading thread, [`Sorter::sort`]).
+    /// Keeps a row for the second pass (its keys joined the filter on the reading thread,
+    /// [`Sorter::sort`]): prepared while the rows kept are under [`KEPT_BYTES`], and from
+    /// then on its cells exactly as read ([`pack`]).
     fn put_aside(
-        &self,
+        &mut self,
         ctx: &WriteContext<'_>,
         row_number: u64,
         record: &csv::ByteRecord,
+        prepared: &Prepared,
     ) -> Result<(), ImportError> {
+        if self.kept_bytes < KEPT_BYTES {
+            self.kept_bytes += record.as_slice().len();
+            self.kept.push((row_number, prepared.clone()));
+            return Ok(());
+        }
         let packed = pack(record)
             .ok_or_else(|| put_aside_failed(self.path, row_number, "a cell of 4 GiB or more"))?;
         ctx.tx
@@ -203,17 +225,25 @@ impl<'a> TwoPass<'a> {
         cancel: &AtomicBool,
     ) -> Result<(), ImportError> {
         self.lookups.rebuild(ctx.tx)?;
+        let cancelled = || {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(ImportError::Cancelled {
+                    path: self.path.to_path_buf(),
+                });
+            }
+            Ok(())
+        };
+        for (row_number, prepared) in &self.kept {
+            cancelled()?;
+            summary.count(upsert(ctx, plan, state, *row_number, prepared)?);
+        }
         let mut stmt = ctx
             .tx
             .prepare("SELECT row_number, record FROM temp.rows_put_aside ORDER BY row_number")?;
         let mut rows = stmt.query([])?;
         let mut record = csv::ByteRecord::new();
         while let Some(r) = rows.next()? {
-            if cancel.load(Ordering::Relaxed) {
-                return Err(ImportError::Cancelled {
-                    path: self.path.to_path_buf(),
-                });
-            }
+            cancelled()?;
             let row_number: u64 = r.get(0)?;
             let packed = r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
             unpack(packed, &mut record).ok_or_else(|| {
@@ -291,6 +321,7 @@ fn put_aside_failed(path: &Path, row: u64, error: impl std::fmt::Display) -> Imp
 /// A contact row with what the reading thread can work out ahead of the writer: the hash
 /// of its raw values (an identical row for the same contact is not stored twice), its
 /// fingerprints and, in a first pass, whether it is surely new.
+#[derive(Clone)]
 struct Prepared {
     row: ContactRow,
     row_hash: [u8; 8],
@@ -689,7 +720,7 @@ fn email_key(row: &ContactRow) -> Option<String> {
 }
 
 /// The keys of a row with neither id nor email (see [`keys`]).
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Fingerprints {
     /// A fingerprint of the identifying fields.
     now: Option<String>,

@@ -20,7 +20,7 @@ pub struct Plan {
 }
 
 /// A contact row, normalised.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct ContactRow {
     pub external_id: Option<String>,
     pub email: Option<String>,
