@@ -7,7 +7,7 @@
 //! contact's status (the restrictive state wins); the contact's last open/click dates follow
 //! the newest event.
 
-use super::insert::RowInsert;
+use super::insert::RowWrite;
 use super::row::{EventRow, Plan};
 use super::{ImportError, Rejection, RowStream, Summary, WriteContext};
 use crate::workspace::indexes::set_aside;
@@ -43,7 +43,7 @@ pub(super) fn write(
     };
     let mut contacts = ContactCache::default();
     // Prepared once for the file, the import's id bound once.
-    let mut insert = RowInsert::new(
+    let mut insert = RowWrite::new(
         ctx.tx.prepare(
             "INSERT OR IGNORE INTO events (contact_id, type, occurred_at, campaign, url, amount, import_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?100)",

@@ -1,31 +1,32 @@
-//! Running one insert per row of a file with as little binding as possible.
+//! Running one insert (or update) per row of a file with as little binding as possible.
 
 use rusqlite::types::{ToSqlOutput, ValueRef};
 
-/// An insert run once per row, binding only what changes from one row to the next. SQLite
+/// An insert or update run once per row, binding only what changes from one row to the
+/// next. SQLite
 /// keeps a statement's bound values from one run to the next, so what is the same for the
 /// whole file (numbered from ?100) is bound once, and a value that is NULL for this row and
 /// was for the one before is not bound again: with a few dozen values a row, binding was
 /// half of inserting a contact.
-pub(super) struct RowInsert<'tx> {
+pub(super) struct RowWrite<'tx> {
     stmt: rusqlite::Statement<'tx>,
     /// The row's values (?1, ?2, ...) bound to something other than NULL now, a bit each.
     bound: u64,
 }
 
-impl<'tx> RowInsert<'tx> {
+impl<'tx> RowWrite<'tx> {
     pub(super) fn new(
         mut stmt: rusqlite::Statement<'tx>,
         constants: &[(usize, ValueRef<'_>)],
-    ) -> rusqlite::Result<RowInsert<'tx>> {
+    ) -> rusqlite::Result<RowWrite<'tx>> {
         for &(index, value) in constants {
             stmt.raw_bind_parameter(index, ToSqlOutput::Borrowed(value))?;
         }
-        Ok(RowInsert { stmt, bound: 0 })
+        Ok(RowWrite { stmt, bound: 0 })
     }
 
-    /// Binds `values` as ?1, ?2, ... and runs the insert (values past the 64th are bound
-    /// every time).
+    /// Binds `values` as ?1, ?2, ... and runs the statement (values past the 64th are
+    /// bound every time).
     pub(super) fn run(&mut self, values: &[ValueRef<'_>]) -> rusqlite::Result<usize> {
         for (i, &value) in values.iter().enumerate() {
             let bit = u32::try_from(i).map_or(0, |i| 1u64.checked_shl(i).unwrap_or(0));
@@ -139,7 +140,7 @@ mod tests {
         let stmt = conn
             .prepare("INSERT INTO t (a, b, c, source) VALUES (?1, ?2, ?3, ?100)")
             .unwrap();
-        let mut insert = RowInsert::new(stmt, &[(100, ValueRef::Text(b"file"))]).unwrap();
+        let mut insert = RowWrite::new(stmt, &[(100, ValueRef::Text(b"file"))]).unwrap();
         let (null, x, z) = (ValueRef::Null, ValueRef::Text(b"x"), ValueRef::Text(b"z"));
         for row in [
             [ValueRef::Integer(1), x, null],
