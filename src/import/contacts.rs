@@ -150,7 +150,7 @@ impl Summary {
 /// ([`indexes_kept`] says which stay): those rows need no look-up, and a million index
 /// entries are far cheaper sorted once than inserted one by one. Every other row — a
 /// repeat within the file, a contact already there, a false "maybe" — is put aside in
-/// file order: the first few megabytes of them as the reading thread prepared them, the
+/// file order: the first megabyte of them as the reading thread prepared them, the
 /// rest in a temporary table as read (prepared again when their turn comes), so that
 /// memory does not grow with the file. Then the indexes that find contacts are rebuilt and
 /// the second pass writes the rows put aside, looking each up as usual.
@@ -165,17 +165,18 @@ struct TwoPass<'a> {
     /// The first rows put aside, ready to write: preparing a row again is a fifth of
     /// writing it in the second pass, and the table's round trip another twentieth.
     kept: Vec<(u64, Prepared)>,
-    /// The size of the rows kept, as read (their prepared form takes two or three times
-    /// as much).
+    /// The size of the rows kept, as read (their prepared form takes about ten times as
+    /// much: a few dozen allocations each).
     kept_bytes: usize,
     /// The file, for errors.
     path: &'a Path,
 }
 
-/// How much of the rows put aside is kept prepared, as read: a million contacts with the
-/// usual repeats put aside ~5,000 rows, 1 MB. Unit tests keep the first few rows only, so
-/// that their files of a few dozen rows go both ways.
-const KEPT_BYTES: usize = if cfg!(test) { 100 } else { 4 << 20 };
+/// How much of the rows put aside is kept prepared, as read: 1 MB, about 10 MB in memory.
+/// A million contacts with the usual repeats put aside ~5,000 rows, about as much. Unit
+/// tests keep the first few rows only, so that their files of a few dozen rows go both
+/// ways.
+const KEPT_BYTES: usize = if cfg!(test) { 100 } else { 1 << 20 };
 
 impl<'a> TwoPass<'a> {
     fn begin(ctx: &WriteContext<'_>, plan: &Plan, path: &'a Path) -> rusqlite::Result<TwoPass<'a>> {
