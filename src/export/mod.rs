@@ -132,22 +132,18 @@ pub fn export_segment(
             }
         })?;
     let ids = compiled.members(&image);
-    let rows = read_contacts(ws.conn(), &ids)?;
     let (mut skipped_unmailable, mut skipped_no_email) = (0, 0);
-    let rows: Vec<ContactRow> = rows
-        .into_iter()
-        .filter(|r| {
-            if r.email.trim().is_empty() {
-                skipped_no_email += 1;
-                false
-            } else if !options.include_unmailable && !mailable(&r.status) {
-                skipped_unmailable += 1;
-                false
-            } else {
-                true
-            }
-        })
-        .collect();
+    let rows = read_contacts(ws.conn(), &ids, |r| {
+        if r.email.trim().is_empty() {
+            skipped_no_email += 1;
+            false
+        } else if !options.include_unmailable && !mailable(&r.status) {
+            skipped_unmailable += 1;
+            false
+        } else {
+            true
+        }
+    })?;
     let custom_names = custom_field_names(ws.conn())?;
     let mut files = Vec::new();
     for (group, members) in options.groups.assign(&saved.name, rows) {
@@ -193,10 +189,9 @@ pub fn export_suppression(
     preset: Preset,
     out: &Path,
 ) -> Result<Report, ExportError> {
-    let rows: Vec<ContactRow> = read_contacts(ws.conn(), &[])?
-        .into_iter()
-        .filter(|r| !r.email.trim().is_empty() && !mailable(&r.status) && r.status != "pending")
-        .collect();
+    let rows = read_contacts(ws.conn(), &[], |r| {
+        !r.email.trim().is_empty() && !mailable(&r.status) && r.status != "pending"
+    })?;
     let n = write_file(
         out,
         preset.suppression_header(),
@@ -348,26 +343,17 @@ fn read_tags(
         .collect())
 }
 
-/// Live contacts with the given ids (ascending), or all live contacts when `ids` is empty.
-fn read_contacts(conn: &Connection, ids: &[i64]) -> Result<Vec<ContactRow>, ExportError> {
+/// Live contacts with the given ids (ascending; all live contacts when `ids` is empty)
+/// that `keep` keeps, with their tags and custom values. The contacts are read first and
+/// the tags and custom values of those kept only, so memory follows what is exported: the
+/// suppression list of a million contacts (185k rows) took 950 MB when every contact was
+/// read whole and filtered afterwards.
+fn read_contacts(
+    conn: &Connection,
+    ids: &[i64],
+    mut keep: impl FnMut(&ContactRow) -> bool,
+) -> Result<Vec<ContactRow>, ExportError> {
     let wanted = |id: i64| ids.is_empty() || ids.binary_search(&id).is_ok();
-    let mut tags = read_tags(conn, wanted)?;
-    let mut custom: HashMap<i64, Vec<(String, String)>> = HashMap::new();
-    let mut stmt = conn.prepare(
-        "SELECT v.contact_id, f.name, v.value FROM contact_custom_values v JOIN custom_fields f ON f.id = v.field_id ORDER BY f.id",
-    )?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let id: i64 = row.get(0)?;
-        if wanted(id) {
-            custom
-                .entry(id)
-                .or_default()
-                .push((row.get(1)?, row.get(2)?));
-        }
-    }
-    drop(rows);
-    drop(stmt);
     let mut stmt = conn.prepare(
         "SELECT id, external_id, email, first_name, last_name, company, job_title, phone, street, city, region, postcode,
                 country, language, industry, company_size, lifecycle_stage, lead_status, status,
@@ -390,7 +376,7 @@ fn read_contacts(conn: &Connection, ids: &[i64]) -> Result<Vec<ContactRow>, Expo
                 ValueRef::Text(t) | ValueRef::Blob(t) => String::from_utf8_lossy(t).into_owned(),
             })
         };
-        out.push(ContactRow {
+        let contact = ContactRow {
             id,
             external_id: text(1)?,
             email: text(2)?,
@@ -412,9 +398,38 @@ fn read_contacts(conn: &Connection, ids: &[i64]) -> Result<Vec<ContactRow>, Expo
             status: text(18)?,
             date_of_birth: text(19)?,
             subscribed_at: row.get(20)?,
-            tags: tags.remove(&id).unwrap_or_default(),
-            custom: custom.remove(&id).unwrap_or_default(),
-        });
+            tags: Vec::new(),
+            custom: Vec::new(),
+        };
+        if keep(&contact) {
+            out.push(contact);
+        }
+    }
+    drop(rows);
+    drop(stmt);
+    // In id order, as read.
+    let ids: Vec<i64> = out.iter().map(|c| c.id).collect();
+    let kept = |id: i64| ids.binary_search(&id).is_ok();
+    let mut tags = read_tags(conn, kept)?;
+    let mut custom: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT v.contact_id, f.name, v.value FROM contact_custom_values v JOIN custom_fields f ON f.id = v.field_id ORDER BY f.id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        if kept(id) {
+            custom
+                .entry(id)
+                .or_default()
+                .push((row.get(1)?, row.get(2)?));
+        }
+    }
+    drop(rows);
+    drop(stmt);
+    for contact in &mut out {
+        contact.tags = tags.remove(&contact.id).unwrap_or_default();
+        contact.custom = custom.remove(&contact.id).unwrap_or_default();
     }
     Ok(out)
 }
