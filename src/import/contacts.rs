@@ -226,7 +226,7 @@ impl<'a> TwoPass<'a> {
         cancel: &AtomicBool,
     ) -> Result<(), ImportError> {
         self.lookups.rebuild(ctx.tx)?;
-        let cancelled = || {
+        let unless_cancelled = || {
             if cancel.load(Ordering::Relaxed) {
                 return Err(ImportError::Cancelled {
                     path: self.path.to_path_buf(),
@@ -235,7 +235,7 @@ impl<'a> TwoPass<'a> {
             Ok(())
         };
         for (row_number, prepared) in &self.kept {
-            cancelled()?;
+            unless_cancelled()?;
             summary.count(upsert(ctx, plan, state, *row_number, prepared)?);
         }
         let mut stmt = ctx
@@ -244,7 +244,7 @@ impl<'a> TwoPass<'a> {
         let mut rows = stmt.query([])?;
         let mut record = csv::ByteRecord::new();
         while let Some(r) = rows.next()? {
-            cancelled()?;
+            unless_cancelled()?;
             let row_number: u64 = r.get(0)?;
             let packed = r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
             unpack(packed, &mut record).ok_or_else(|| {

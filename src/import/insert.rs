@@ -3,11 +3,10 @@
 use rusqlite::types::{ToSqlOutput, ValueRef};
 
 /// An insert or update run once per row, binding only what changes from one row to the
-/// next. SQLite
-/// keeps a statement's bound values from one run to the next, so what is the same for the
-/// whole file (numbered from ?100) is bound once, and a value that is NULL for this row and
-/// was for the one before is not bound again: with a few dozen values a row, binding was
-/// half of inserting a contact.
+/// next. SQLite keeps a statement's bound values from one run to the next, so what is the
+/// same for the whole file (numbered from ?100) is bound once, and a value that is NULL for
+/// this row and was for the one before is not bound again: with a few dozen values a row,
+/// binding was half of inserting a contact.
 pub(super) struct RowWrite<'tx> {
     stmt: rusqlite::Statement<'tx>,
     /// The row's values (?1, ?2, ...) bound to something other than NULL now, a bit each.
