@@ -2,11 +2,13 @@
 //! Mailchimp exports (and imports) its ADDRESS field: street, an optional second line,
 //! city, state, zip and country, e.g. `512 Means St  Suite 404  Atlanta  GA  30318  US`.
 //!
-//! Nothing in the cell says which part is which; the order does, and parts left out
-//! (Mailchimp skips an empty second line; hand-made lists skip more) are told apart by
-//! what they look like: the last part is the country when it names one, a part with
-//! digits before it is the postcode, and of what is left the last is the state when
-//! there are three or more, the one before it the city, the rest the street.
+//! Nothing in the cell says which part is which; the order does. A cell with all six
+//! places, some of them empty (`5 High St  Flat 2  London    SW1A 1AA  GB`: no state),
+//! is read by place. Parts left out altogether (Mailchimp skips an empty second line;
+//! hand-made lists skip more) are told apart by what they look like: the last part is
+//! the country when it names one, a part with digits before it is the postcode, and of
+//! what is left the last is the state when there are three or more, the one before it
+//! the city, the rest the street.
 
 use std::borrow::Cow;
 
@@ -24,11 +26,11 @@ pub struct Parts {
 /// Splits a one-cell address at its runs of two or more spaces. A cell without such a
 /// run is all street: it is an address line written the ordinary way.
 pub fn split(cell: &str) -> Parts {
-    let mut parts: Vec<Cow<'_, str>> = cell
-        .split("  ")
-        .map(super::clean)
-        .filter(|p| !p.is_empty())
-        .collect();
+    let places: Vec<Cow<'_, str>> = cell.trim().split("  ").map(super::clean).collect();
+    if places.len() == PLACES && places.iter().any(|p| p.is_empty()) {
+        return by_place(&places);
+    }
+    let mut parts: Vec<Cow<'_, str>> = places.into_iter().filter(|p| !p.is_empty()).collect();
     if parts.len() < 2 {
         return Parts {
             street: parts.pop().map(Cow::into_owned),
@@ -56,6 +58,22 @@ pub fn split(cell: &str) -> Parts {
         region: owned(region),
         postcode: owned(postcode),
         country,
+    }
+}
+
+/// Street, second line, city, state, zip and country.
+const PLACES: usize = 6;
+
+/// A cell with every place written, empty or not, in Mailchimp's order.
+fn by_place(places: &[Cow<'_, str>]) -> Parts {
+    let part = |i: usize| places.get(i).filter(|p| !p.is_empty()).map(|p| p.to_string());
+    let street = join_present(places.iter().take(2).map(|p| p.as_ref()), ", ");
+    Parts {
+        street: (!street.is_empty()).then_some(street),
+        city: part(2),
+        region: part(3),
+        postcode: part(4),
+        country: part(5).map(|c| super::country::to_iso(&c).map_or(c, str::to_string)),
     }
 }
 
@@ -140,6 +158,24 @@ mod tests {
             (
                 " Hauptstraße 5    Berlin  10115  Deutschland ",
                 ["Hauptstraße 5", "Berlin", "", "10115", "DE"],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn a_cell_with_every_place_is_read_by_place() {
+        check(&[
+            (
+                "5 High St  Flat 2  London    SW1A 1AA  GB",
+                ["5 High St, Flat 2", "London", "", "SW1A 1AA", "GB"],
+            ),
+            (
+                "174 Main St    Springfield  IL    United States",
+                ["174 Main St", "Springfield", "IL", "", "US"],
+            ),
+            (
+                "  Calle Mayor 3    Madrid    28013  Atlantis  ",
+                ["Calle Mayor 3", "Madrid", "", "28013", "Atlantis"],
             ),
         ]);
     }
