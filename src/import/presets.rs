@@ -546,8 +546,11 @@ const CLEVERREACH: Preset = Preset {
         ("Nachname", Field::LastName),
         ("Firma", Field::Company),
         ("Anmeldedatum", Field::SubscribedAt),
+        ("Angemeldet", Field::SubscribedAt),
         ("registered", Field::SubscribedAt),
         ("Abmeldedatum", Field::Unsubscribed),
+        ("Abgemeldet", Field::Unsubscribed),
+        ("Deaktiviert", Field::Unsubscribed),
         ("deactivated", Field::Unsubscribed),
         ("Aktiv", Field::Status),
         ("Tags", Field::Tags),
@@ -555,6 +558,9 @@ const CLEVERREACH: Preset = Preset {
     signature: &[
         ("Anmeldedatum", 2),
         ("Abmeldedatum", 2),
+        ("Angemeldet", 2),
+        ("Abgemeldet", 2),
+        ("Deaktiviert", 2),
         ("Aktiv", 1),
         ("Gruppe", 1),
         ("Vorname", 1),
@@ -1620,6 +1626,26 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), Field::ALL.len());
         assert_eq!(Field::DateOfBirth.name(), "date_of_birth");
+    }
+
+    /// The receiver list's German column labels for the same dates as the API's
+    /// `registered` and `deactivated`.
+    #[test]
+    fn cleverreach_german_date_labels() {
+        let h = headers("E-Mail,Vorname,Angemeldet,Aktiviert,Abgemeldet,Deaktiviert");
+        let p = detect(&h);
+        assert_eq!(p.name, "cleverreach");
+        assert_eq!(
+            p.map(&h),
+            [
+                Known(Email),
+                Known(FirstName),
+                Known(SubscribedAt),
+                c("Aktiviert"),
+                Known(Unsubscribed),
+                Known(Unsubscribed),
+            ]
+        );
     }
 
     #[test]
