@@ -8,6 +8,7 @@
 use super::ast::{Action, CmpOp, Cond, Expr, Field, Span, TextOp, Value, ValueKind, When, WhenOp};
 use super::error::{closest, RuleError};
 use super::image::{normalize, Column, Dict, FieldInfo, FieldType, Image, EVENT_TYPES, STATUSES};
+use crate::text::stage;
 use chrono::{Datelike, NaiveDate};
 use std::sync::Arc;
 
@@ -514,7 +515,13 @@ impl Compiler<'_> {
             .suggest(closest(&literal, STATUSES)));
         }
         if op == CmpOp::Eq {
-            let node = self.text_table(col, |v| v == literal);
+            let stage = (info.name == "lifecycle_stage" && !info.custom)
+                .then(|| stage::key(&literal))
+                .filter(|key| !key.is_empty());
+            let node = match stage {
+                Some(key) => self.text_table(col, |v| stage::key(v) == key),
+                None => self.text_table(col, |v| v == literal),
+            };
             if let Node::Text { table, .. } = &node {
                 if !table.iter().any(|&m| m) && !literal.is_empty() {
                     // Suggesting from huge dictionaries (emails) costs more than it helps.

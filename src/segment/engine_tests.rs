@@ -71,6 +71,33 @@ fn birthdays_are_the_coming_days_of_any_year() {
     }
 }
 
+/// A stage matches by any of its names: HubSpot's label, its internal name, the short one.
+#[test]
+fn lifecycle_stages_match_by_any_of_their_names() {
+    let (_dir, ws) = fixture();
+    ws.conn()
+        .execute_batch(
+            "UPDATE contacts SET lifecycle_stage = 'Marketing Qualified Lead' WHERE id = 2;
+             UPDATE contacts SET lifecycle_stage = 'marketingqualifiedlead' WHERE id = 5;",
+        )
+        .unwrap();
+    let image = Image::load(ws.conn()).unwrap();
+    for rule in [
+        "lifecycle_stage = mql",
+        "lifecycle_stage = MQL",
+        "lifecycle_stage = \"marketing qualified lead\"",
+        "lifecycle_stage = marketingqualifiedlead",
+    ] {
+        assert_eq!(members(&image, rule), [2, 5], "{rule}");
+    }
+    assert_eq!(
+        members(&image, "lifecycle_stage in (mql, Customer)"),
+        [1, 2, 3, 5]
+    );
+    assert_eq!(members(&image, "lifecycle_stage != mql"), [1, 3, 4, 7]);
+    assert_eq!(members(&image, "lifecycle_stage = sql"), Vec::<i64>::new());
+}
+
 #[test]
 fn every_operator_matches_the_hand_checked_fixture() {
     let (_dir, ws) = fixture();

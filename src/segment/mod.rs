@@ -27,6 +27,8 @@
 //!   type: numbers numerically, dates as dates, yes/no fields with `yes`/`no`/`true`/`false`.
 //! - Text comparisons ignore case and surrounding whitespace; `<`/`>` on text compare
 //!   alphabetically, or numerically against a number. `!=` and `not` include empty values.
+//!   A lifecycle stage matches by any of its names: `lifecycle_stage = mql` finds HubSpot's
+//!   "Marketing Qualified Lead" and its API's "marketingqualifiedlead" (likewise `sql`).
 //! - Dates: `2025-01-31` is a UTC calendar day: `before` is earlier than that day, `after`
 //!   later than it, `=` on it. `before 30d` / `after 30d` compare with that long ago,
 //!   `within 30d` is between then and now. Units: `d` days, `w` weeks, `m` 30-day months,

@@ -66,7 +66,12 @@ const PLACES: usize = 6;
 
 /// A cell with every place written, empty or not, in Mailchimp's order.
 fn by_place(places: &[Cow<'_, str>]) -> Parts {
-    let part = |i: usize| places.get(i).filter(|p| !p.is_empty()).map(|p| p.to_string());
+    let part = |i: usize| {
+        places
+            .get(i)
+            .filter(|p| !p.is_empty())
+            .map(|p| p.to_string())
+    };
     let street = join_present(places.iter().take(2).map(|p| p.as_ref()), ", ");
     Parts {
         street: (!street.is_empty()).then_some(street),

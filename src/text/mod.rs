@@ -10,6 +10,7 @@ pub mod country;
 pub mod date;
 pub mod email;
 pub mod phone;
+pub mod stage;
 pub mod status;
 
 use std::borrow::Cow;
