@@ -400,7 +400,7 @@ fn every_platform_export_imports_into_the_same_fields() {
         Case {
             file: "brevo.csv",
             bytes: b"CONTACT ID,EMAIL,FIRSTNAME,LASTNAME,SMS,EMAIL_BLACKLISTED,SMS_BLACKLISTED,ADDED_TIME,MODIFIED_TIME\n\
-                     555,eva@novak.cz,Eva,Novak,+420601123456,true,false,2024-04-01 10:00:00,2024-04-02 10:00:00\n",
+                     555,eva@novak.cz,Eva,Novak,420601123456,true,false,2024-04-01 10:00:00,2024-04-02 10:00:00\n",
             preset: "brevo",
             check: "external_id = '555' AND phone = '+420601123456' AND status = 'unsubscribed'",
         },

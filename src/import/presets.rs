@@ -303,6 +303,9 @@ pub struct Preset {
     /// The status of rows in an export without a status column or implying header
     /// (Mailchimp's subscribed export), `None` to leave it to the importer.
     pub default_status: Option<Status>,
+    /// Phone numbers always carry their country code, with or without `+` (Brevo's SMS
+    /// attribute: `33612345678`, `0033612345678`), so they are read as international.
+    pub phones_have_country_code: bool,
 }
 
 /// How a multi-value field is split when the preset does not say.
@@ -316,6 +319,7 @@ const GENERIC: Preset = Preset {
     multi: &[],
     implied: &[],
     default_status: None,
+    phones_have_country_code: false,
 };
 
 const MAILCHIMP: Preset = Preset {
@@ -369,6 +373,7 @@ const MAILCHIMP: Preset = Preset {
         ("UNSUB_REASON", Status::Unsubscribed),
     ],
     default_status: Some(Status::Subscribed),
+    phones_have_country_code: false,
 };
 
 const HUBSPOT: Preset = Preset {
@@ -423,6 +428,7 @@ const HUBSPOT: Preset = Preset {
     multi: &[(Field::Tags, Multi::SplitOn(&[';']))],
     implied: &[],
     default_status: None,
+    phones_have_country_code: false,
 };
 
 const KLAVIYO: Preset = Preset {
@@ -469,6 +475,7 @@ const KLAVIYO: Preset = Preset {
     multi: &[],
     implied: &[],
     default_status: None,
+    phones_have_country_code: false,
 };
 
 const CONSTANT_CONTACT: Preset = Preset {
@@ -505,6 +512,7 @@ const CONSTANT_CONTACT: Preset = Preset {
     multi: &[(Field::Tags, Multi::SplitOn(&[',']))],
     implied: &[],
     default_status: None,
+    phones_have_country_code: false,
 };
 
 const ACTIVECAMPAIGN: Preset = Preset {
@@ -534,6 +542,7 @@ const ACTIVECAMPAIGN: Preset = Preset {
     multi: &[(Field::Tags, Multi::SplitOn(&[',']))],
     implied: &[],
     default_status: None,
+    phones_have_country_code: false,
 };
 
 const CLEVERREACH: Preset = Preset {
@@ -572,6 +581,7 @@ const CLEVERREACH: Preset = Preset {
     multi: &[(Field::Tags, Multi::SplitOn(&[',']))],
     implied: &[],
     default_status: None,
+    phones_have_country_code: false,
 };
 
 const BREVO: Preset = Preset {
@@ -600,6 +610,7 @@ const BREVO: Preset = Preset {
     multi: &[],
     implied: &[],
     default_status: None,
+    phones_have_country_code: true,
 };
 
 /// Generic synonyms in English, German, French and Spanish, most preferred first per field.

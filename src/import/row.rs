@@ -392,8 +392,14 @@ impl Plan {
             fill(&mut out.values, column, part);
         }
         if let Some(p) = phone {
-            let e164 =
-                text::phone::to_e164(&p, country.as_deref()).unwrap_or_else(|| p.into_owned());
+            let international = self
+                .preset
+                .phones_have_country_code
+                .then(|| text::phone::to_e164(&text::phone::with_plus(&p), None))
+                .flatten();
+            let e164 = international
+                .or_else(|| text::phone::to_e164(&p, country.as_deref()))
+                .unwrap_or_else(|| p.into_owned());
             out.values.push((col!("phone"), Value::Text(e164)));
         }
         if let Some(c) = country {

@@ -8,6 +8,7 @@ use super::country::to_iso;
 use rlibphonenumber::{
     NumberLengthType, PhoneNumber, PhoneNumberFormat, Region, PHONE_NUMBER_UTIL,
 };
+use std::borrow::Cow;
 
 /// Longest input worth handing to the parser: E.164 has at most 15 digits, and exports
 /// pad with spaces, dashes, brackets and an extension; anything longer is not a phone
@@ -50,6 +51,20 @@ pub fn to_e164(raw: &str, country_iso2: Option<&str>) -> Option<String> {
     Some(number.format_as(PhoneNumberFormat::E164).to_string())
 }
 
+/// `raw` as a number that carries its country code, with or without the `+`
+/// (`33612345678`, `0033 6 12 34 56 78`): written with the `+`, so it is read as
+/// international whatever country the contact has. Anything else is left as written.
+pub fn with_plus(raw: &str) -> Cow<'_, str> {
+    let trimmed = raw.trim();
+    let digits = trimmed.strip_prefix("00").unwrap_or(trimmed);
+    let spelled = |b: u8| b.is_ascii_digit() || b" -.()".contains(&b);
+    if digits.starts_with(|c: char| c.is_ascii_digit()) && digits.bytes().all(spelled) {
+        Cow::Owned(format!("+{digits}"))
+    } else {
+        Cow::Borrowed(raw)
+    }
+}
+
 /// Whether `raw` has a possible length for its country (given, or from its `+CC`): the
 /// audit flags phone values where this is false as not dialable.
 pub fn is_possible(raw: &str, country_iso2: Option<&str>) -> bool {
@@ -87,6 +102,24 @@ mod tests {
             to_e164("+1 (202) 555-0173", None).as_deref(),
             Some("+12025550173")
         );
+    }
+
+    #[test]
+    fn numbers_that_carry_their_country_code_get_their_plus() {
+        for raw in [
+            "33612345678",
+            "0033612345678",
+            " 33 6 12 34 56 78 ",
+            "+33612345678",
+        ] {
+            assert_eq!(
+                to_e164(&with_plus(raw), Some("DE")).as_deref(),
+                Some("+33612345678"),
+                "{raw}"
+            );
+        }
+        assert_eq!(with_plus("n/a"), "n/a");
+        assert_eq!(with_plus(""), "");
     }
 
     #[test]
