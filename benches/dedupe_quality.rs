@@ -63,6 +63,7 @@ fn evaluate(dir: &Path, kind: &str) {
     let options = Options {
         kind: Kind::Contacts,
         preset: None,
+        name: None,
     };
     import_file(
         &mut ws,

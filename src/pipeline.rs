@@ -45,6 +45,33 @@ impl Imported {
     }
 }
 
+/// Imports `path` — each export in it, one after the other, when it is a ZIP archive
+/// ([`import::archive`]) — with [`import_file`]: one result per file.
+pub fn import_path(
+    ws: &mut Workspace,
+    path: &Path,
+    options: &Options,
+    progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+) -> Vec<Result<Imported, ImportError>> {
+    if !import::archive::is_zip(path) {
+        return vec![import_file(ws, path, options, progress, cancel)];
+    }
+    let unpacked = match import::archive::unpack(path) {
+        Ok(unpacked) => unpacked,
+        Err(e) => return vec![Err(e)],
+    };
+    let mut results = Vec::new();
+    for entry in &unpacked.entries {
+        let named = Options {
+            name: Some(entry.name.clone()),
+            ..options.clone()
+        };
+        results.push(import_file(ws, &entry.path, &named, progress, cancel));
+    }
+    results
+}
+
 /// Imports `path`, then refreshes every saved segment when the import changed anything.
 pub fn import_file(
     ws: &mut Workspace,

@@ -505,3 +505,80 @@ fn a_value_that_cannot_be_read_is_named_with_its_column_and_row_and_kept_in_the_
         1
     );
 }
+
+/// A ZIP archive of the three files Mailchimp's audience export holds.
+fn mailchimp_zip(w: &Workdir, extra: &[(&str, &str)]) -> std::path::PathBuf {
+    use std::io::Write;
+    let path = w.path("audience_export.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let files = [
+        ("subscribed_members_export_1a2b.csv", MAILCHIMP),
+        (
+            "unsubscribed_members_export_1a2b.csv",
+            "Email Address,First Name,UNSUB_TIME,UNSUB_REASON,LEID\ncy@example.org,Cy,2024-06-01 10:00:00,NORMAL,103\n",
+        ),
+        (
+            "cleaned_members_export_1a2b.csv",
+            "Email Address,CLEAN_TIME,LEID\ndee@example.org,2024-07-01 10:00:00,104\n",
+        ),
+    ];
+    for (name, body) in files.iter().chain(extra) {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(body.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+    path
+}
+
+/// Mailchimp's audience export is one ZIP: each CSV in it imports as a file of its own,
+/// named after the archive, and the same archive again changes nothing.
+#[test]
+fn a_zipped_audience_export_imports_each_file_in_it() {
+    let w = Workdir::new();
+    let zip = mailchimp_zip(&w, &[]);
+    let out = w.ok(&["import", zip.to_str().unwrap()]);
+    assert!(
+        out.contains("audience_export.zip/subscribed_members_export_1a2b.csv (mailchimp contacts): 2 read, 2 new"),
+        "{out}"
+    );
+    assert!(
+        out.contains("audience_export.zip/cleaned_members_export_1a2b.csv"),
+        "{out}"
+    );
+    let stats = w.stats();
+    assert_eq!(stats["contacts"], 4);
+    assert_eq!(stats["imports"], 3);
+    assert_eq!(stats["by_status"]["subscribed"], 2);
+    assert_eq!(stats["by_status"]["unsubscribed"], 1);
+    assert_eq!(stats["by_status"]["cleaned"], 1);
+    let again = w.ok(&["import", zip.to_str().unwrap()]);
+    assert_eq!(again.matches("nothing changed").count(), 3, "{again}");
+    assert_eq!(w.stats(), stats);
+}
+
+/// A broken file in an archive is its own failure, named by archive and entry; the other
+/// files still import.
+#[test]
+fn a_broken_file_in_an_archive_is_named_by_archive_and_entry() {
+    let w = Workdir::new();
+    let zip = mailchimp_zip(&w, &[("notes.csv", "")]);
+    let out = w.run(&["import", zip.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("audience_export.zip/notes.csv: the file is empty"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 of 4 file(s) could not be imported"),
+        "{stderr}"
+    );
+    assert_eq!(w.stats()["contacts"], 4);
+    let garbage = w.write("garbage.zip", b"PK\x03\x04 not really");
+    let error = w.fails(&["import", garbage.to_str().unwrap()]);
+    assert!(
+        error.contains("garbage.zip: not a readable ZIP archive"),
+        "{error}"
+    );
+}

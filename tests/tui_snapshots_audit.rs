@@ -37,6 +37,7 @@ fn messy(theme: &'static str) -> Screen {
         let import = listwarden::import::Options {
             kind: listwarden::import::Kind::Contacts,
             preset: None,
+            name: None,
         };
         let cancel = AtomicBool::new(false);
         listwarden::import::import_file(ws, &csv, &import, &mut |_| {}, &cancel).unwrap();

@@ -36,6 +36,7 @@ fn import(ws: &mut Workspace, dir: &Path, name: &str, csv: &str) {
     let options = Options {
         kind: Kind::Contacts,
         preset: None,
+        name: None,
     };
     listwarden::pipeline::import_file(ws, &path, &options, &mut |_| {}, &AtomicBool::new(false))
         .unwrap();

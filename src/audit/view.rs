@@ -480,6 +480,7 @@ fay@firm.ie,,Lee,subscribed
         let options = crate::import::Options {
             kind: crate::import::Kind::Contacts,
             preset: None,
+            name: None,
         };
         let cancel = std::sync::atomic::AtomicBool::new(false);
         crate::import::import_file(&mut ws, &csv, &options, &mut |_| {}, &cancel).unwrap();

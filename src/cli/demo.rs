@@ -113,6 +113,7 @@ pub fn build(ctx: &Context, db: &Path) -> anyhow::Result<(Context, Vec<Summary>)
         let options = Options {
             kind: *kind,
             preset: None,
+            name: None,
         };
         summaries
             .push(pipeline::import_file(&mut ws, &path, &options, &mut |_| {}, &cancel)?.summary);

@@ -12,7 +12,8 @@ use std::sync::atomic::AtomicBool;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Export files (CSV/TSV/semicolon; UTF-8, UTF-16 or Windows-1252).
+    /// Export files (CSV/TSV/semicolon; UTF-8, UTF-16 or Windows-1252), or ZIP archives of
+    /// them (Mailchimp's audience export), each export in them imported on its own.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// Platform preset (mailchimp, hubspot, activecampaign, cleverreach, klaviyo, brevo,
@@ -36,11 +37,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             Kind::Contacts
         },
         preset: args.preset,
+        name: None,
     };
     let cancel = AtomicBool::new(false);
     let show_progress = std::io::stderr().is_terminal() && !args.json;
     let mut summaries = Vec::new();
-    let mut failures = 0;
+    let (mut files, mut failures) = (0, 0);
     for path in &args.files {
         let mut report = |p: Progress| {
             if show_progress && p.bytes_total > 0 {
@@ -58,23 +60,26 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 let _ = std::io::stderr().flush();
             }
         };
-        let result = pipeline::import_file(&mut ws, path, &options, &mut report, &cancel);
+        let results = pipeline::import_path(&mut ws, path, &options, &mut report, &cancel);
         if show_progress {
             eprint!("\r\x1b[K");
         }
-        match result {
-            Ok(imported) => {
-                if !args.json {
-                    print_summary(&imported.summary);
-                    for line in imported.membership_lines() {
-                        println!("{line}");
+        for result in results {
+            files += 1;
+            match result {
+                Ok(imported) => {
+                    if !args.json {
+                        print_summary(&imported.summary);
+                        for line in imported.membership_lines() {
+                            println!("{line}");
+                        }
                     }
+                    summaries.push(imported.summary);
                 }
-                summaries.push(imported.summary);
-            }
-            Err(e) => {
-                eprintln!("listwarden: {e}");
-                failures += 1;
+                Err(e) => {
+                    eprintln!("listwarden: {e}");
+                    failures += 1;
+                }
             }
         }
     }
@@ -84,8 +89,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     match failures {
         0 => Ok(()),
         n => anyhow::bail!(
-            "{n} of {} file(s) could not be imported; the workspace is unchanged for them",
-            args.files.len()
+            "{n} of {files} file(s) could not be imported; the workspace is unchanged for them"
         ),
     }
 }

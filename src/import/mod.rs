@@ -5,6 +5,7 @@
 //! read is stored verbatim as a source record, so nothing an export said is ever lost.
 //! A file whose bytes were imported before is skipped without a write.
 
+pub mod archive;
 mod contacts;
 mod custom;
 mod events;
@@ -51,6 +52,9 @@ pub struct Options {
     pub kind: Kind,
     /// A preset name (`mailchimp`, `hubspot`, ...); detected from the header when `None`.
     pub preset: Option<String>,
+    /// What the file is called in the summary, errors and the log when that is not its
+    /// path: `export.zip/cleaned.csv` for an entry unpacked from an archive.
+    pub name: Option<PathBuf>,
 }
 
 /// Reported while an import runs.
@@ -147,11 +151,7 @@ impl Summary {
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = self
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default();
+        let name = archive::short_name(&self.path);
         if let Some(previous) = self.already_imported_as {
             return write!(
                 f,
@@ -214,6 +214,8 @@ pub enum ImportError {
     EventsAsContacts { path: PathBuf, headers: String },
     #[error("{path}: import cancelled; nothing was changed", path = path.display())]
     Cancelled { path: PathBuf },
+    #[error("{path}: {message}", path = path.display())]
+    Archive { path: PathBuf, message: String },
     #[error(transparent)]
     Workspace(#[from] WorkspaceError),
     #[error("{path}: {source}", path = path.display())]
@@ -222,6 +224,26 @@ pub enum ImportError {
         #[source]
         source: rusqlite::Error,
     },
+}
+
+impl ImportError {
+    /// The error with `name` as the file it is about (an SQLite error arrives without one).
+    fn renamed(mut self, name: &Path) -> Self {
+        match &mut self {
+            ImportError::Read { path, .. }
+            | ImportError::Empty { path }
+            | ImportError::NotText { path }
+            | ImportError::Csv { path, .. }
+            | ImportError::UnknownPreset { path, .. }
+            | ImportError::NoIdentity { path, .. }
+            | ImportError::EventsAsContacts { path, .. }
+            | ImportError::Cancelled { path }
+            | ImportError::Archive { path, .. }
+            | ImportError::Sqlite { path, .. } => *path = name.to_path_buf(),
+            ImportError::Workspace(_) => {}
+        }
+        self
+    }
 }
 
 impl From<rusqlite::Error> for ImportError {
@@ -237,6 +259,19 @@ impl From<rusqlite::Error> for ImportError {
 pub fn import_file(
     ws: &mut Workspace,
     path: &Path,
+    options: &Options,
+    progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+) -> Result<Summary, ImportError> {
+    let name = options.name.as_deref().unwrap_or(path);
+    import_named(ws, path, name, options, progress, cancel).map_err(|e| e.renamed(name))
+}
+
+/// [`import_file`] of the file at `path`, which goes by `name`.
+fn import_named(
+    ws: &mut Workspace,
+    path: &Path,
+    name: &Path,
     options: &Options,
     progress: &mut dyn FnMut(Progress),
     cancel: &AtomicBool,
@@ -257,7 +292,7 @@ pub fn import_file(
         None => presets::detect(&headers),
     };
     let mut summary = Summary {
-        path: path.to_path_buf(),
+        path: name.to_path_buf(),
         kind: options.kind,
         preset: preset.name.to_string(),
         encoding: info.encoding.to_string(),
@@ -290,7 +325,7 @@ pub fn import_file(
     ws.write_bulk(|tx| {
         let import_id = insert_import(
             tx,
-            path,
+            name,
             &info,
             preset.name,
             options.kind,
@@ -313,8 +348,7 @@ pub fn import_file(
         }
         finish_import(tx, import_id, log_id, &summary, now, &content_hash.hex())?;
         Ok::<_, ImportError>(())
-    })
-    .map_err(|e| with_path(e, path))?;
+    })?;
     Ok(summary)
 }
 
@@ -680,17 +714,6 @@ fn finish_import(
     Ok(())
 }
 
-/// SQLite errors raised deep in a writer do not know the file; add it.
-fn with_path(error: ImportError, path: &Path) -> ImportError {
-    match error {
-        ImportError::Sqlite { source, .. } => ImportError::Sqlite {
-            path: path.to_path_buf(),
-            source,
-        },
-        other => other,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -748,7 +771,11 @@ mod tests {
     fn import(ws: &mut Workspace, dir: &Path, name: &str, text: &str, kind: Kind) -> Summary {
         let path = dir.join(name);
         std::fs::write(&path, text).unwrap();
-        let options = Options { kind, preset: None };
+        let options = Options {
+            kind,
+            preset: None,
+            name: None,
+        };
         import_file(ws, &path, &options, &mut |_| {}, &AtomicBool::new(false)).unwrap()
     }
 
@@ -973,6 +1000,7 @@ mod tests {
         let options = Options {
             kind: Kind::Contacts,
             preset: None,
+            name: None,
         };
         let cancelled = import_file(
             &mut ws,
@@ -1105,7 +1133,7 @@ mod tests {
             let mut ws = workspace(dir.path());
             let path = dir.path().join("export.csv");
             std::fs::write(&path, &bytes).unwrap();
-            let options = Options { kind: Kind::Contacts, preset: None };
+            let options = Options { kind: Kind::Contacts, preset: None, name: None };
             let cancel = AtomicBool::new(false);
             let before = footprint(&ws);
             match import_file(&mut ws, &path, &options, &mut |_| {}, &cancel) {

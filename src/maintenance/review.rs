@@ -620,6 +620,7 @@ mod tests {
             &crate::import::Options {
                 kind: crate::import::Kind::Contacts,
                 preset: None,
+                name: None,
             },
             &mut |_| {},
             &Default::default(),

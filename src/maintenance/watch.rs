@@ -43,6 +43,7 @@ impl Folder {
         Options {
             kind: self.kind,
             preset: self.preset.clone(),
+            name: None,
         }
     }
 }

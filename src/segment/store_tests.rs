@@ -209,7 +209,11 @@ fn membership_follows_an_events_import() {
         import_file(
             ws,
             path,
-            &Options { kind, preset: None },
+            &Options {
+                kind,
+                preset: None,
+                name: None,
+            },
             &mut |_| {},
             &AtomicBool::new(false),
         )

@@ -3,14 +3,15 @@
 
 use super::action::{Action, JobEvent, JobId};
 use crate::import::{Kind, Options};
-use crate::pipeline::import_file;
+use crate::pipeline::import_path;
 use crate::workspace::Workspace;
 use crossbeam_channel::Sender;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-/// Imports `path` into `ws`, reporting progress as job `id`. The one-line summary, or the
-/// error message (which already names the file and row).
+/// Imports `path` (each export in it, for a ZIP archive) into `ws`, reporting progress as
+/// job `id`. The summary of each file, or with any file failed, those and the error
+/// messages (which already name the file and row).
 pub fn run(
     ws: &mut Workspace,
     id: JobId,
@@ -19,7 +20,11 @@ pub fn run(
     cancel: &AtomicBool,
     out: &Sender<Action>,
 ) -> Result<String, String> {
-    let options = Options { kind, preset: None };
+    let options = Options {
+        kind,
+        preset: None,
+        name: None,
+    };
     let mut progress = |p: crate::import::Progress| {
         // A closed channel means the app is quitting; the cancel flag stops the import.
         let _ = out.send(Action::Job(JobEvent::Progress {
@@ -29,13 +34,24 @@ pub fn run(
             total: p.bytes_total,
         }));
     };
-    import_file(ws, path, &options, &mut progress, cancel)
-        .map(|imported| {
-            let changed = imported.membership_lines();
-            std::iter::once(imported.summary.to_string())
-                .chain(changed)
-                .collect::<Vec<_>>()
-                .join("\n")
+    let results = import_path(ws, path, &options, &mut progress, cancel);
+    let failed = results.iter().any(Result::is_err);
+    let lines: Vec<String> = results
+        .into_iter()
+        .flat_map(|result| match result {
+            Ok(imported) => {
+                let changed = imported.membership_lines();
+                std::iter::once(imported.summary.to_string())
+                    .chain(changed)
+                    .collect()
+            }
+            Err(e) => vec![e.to_string()],
         })
-        .map_err(|e| e.to_string())
+        .collect();
+    let text = lines.join("\n");
+    if failed {
+        Err(text)
+    } else {
+        Ok(text)
+    }
 }

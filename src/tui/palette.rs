@@ -200,7 +200,7 @@ mod tests {
             ),
             Entry::new(
                 "import",
-                "import a contacts file",
+                "import a contacts file (or a ZIP of them)",
                 Run::Import(Kind::Contacts),
             )
             .with_arg("PATH"),
