@@ -332,7 +332,7 @@ fn scan_range(
     while let Some(r) = rows.next()? {
         let row = contact_row(r)?;
         seen += 1;
-        if seen % 4096 == 0 {
+        if seen.is_multiple_of(4096) {
             if progress.cancel.load(Ordering::Relaxed) {
                 return Ok(None);
             }
