@@ -138,6 +138,33 @@ fn a_file_replaced_by_rename_is_imported_and_its_temporary_name_never() {
     assert_eq!(w.query_i64("SELECT count(*) FROM contacts"), 6);
 }
 
+/// A zipped export dropped into the folder (Mailchimp's audience export) imports each
+/// CSV in it.
+#[test]
+fn a_zip_dropped_in_imports_each_export_in_it() {
+    let w = Workdir::new();
+    let dir = w.path("in");
+    std::fs::create_dir(&dir).unwrap();
+    let mut watch = Watching::start(&w, &dir);
+    let tmp = dir.join("audience.zip.part");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&tmp).unwrap());
+    for (name, from) in [("subscribed.csv", 0), ("cleaned.csv", 10)] {
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        write!(zip, "Email,First Name\n{}", rows(from, 3)).unwrap();
+    }
+    zip.finish().unwrap();
+    std::fs::rename(&tmp, dir.join("audience.zip")).unwrap();
+    assert!(watch
+        .wait_for("imported audience.zip/subscribed.csv")
+        .contains("3 read, 3 new"));
+    assert!(watch
+        .wait_for("imported audience.zip/cleaned.csv")
+        .contains("3 read, 3 new"));
+    watch.stop();
+    assert_eq!(w.query_i64("SELECT count(*) FROM contacts"), 6);
+}
+
 #[test]
 fn ten_files_dropped_at_once_are_each_imported_exactly_once() {
     let w = Workdir::new();

@@ -79,10 +79,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         match &event {
             WatchEvent::Watching { .. } => {}
             WatchEvent::Ready { folder, path } => {
-                let lines = watch::import_ready(&mut ws, folder, path, &mut |_| {}, &stop);
-                match lines {
-                    Ok(lines) => lines.iter().for_each(|l| say(l)),
-                    Err(message) => say(&format!("failed {message}")),
+                for file in watch::import_ready(&mut ws, folder, path, &mut |_| {}, &stop) {
+                    match file {
+                        Ok(lines) => lines.iter().for_each(|l| say(l)),
+                        Err(message) => say(&format!("failed {message}")),
+                    }
                 }
             }
             other => {

@@ -525,34 +525,39 @@ pub fn log_failure(ws: &mut Workspace, path: &Path, message: &str) -> Result<(),
     )
 }
 
-/// Imports a ready file through the pipeline and says what happened, one line first
-/// (`imported ...`, `already imported ...`, `failed ...`), then segment changes.
+/// Imports a ready file (each export in it, for a ZIP archive) through the pipeline and
+/// says what happened, per file: one line first (`imported ...`, `already imported ...`),
+/// then segment changes; or the error, which is logged.
 pub fn import_ready(
     ws: &mut Workspace,
     folder: &Folder,
     path: &Path,
     progress: &mut dyn FnMut(crate::import::Progress),
     cancel: &AtomicBool,
-) -> Result<Vec<String>, String> {
-    match pipeline::import_file(ws, path, &folder.options(), progress, cancel) {
-        Ok(imported) => {
-            let first = if imported.summary.already_imported_as.is_some() {
-                format!("already imported {}", imported.summary)
-            } else {
-                format!("imported {}", imported.summary)
-            };
-            Ok(std::iter::once(first)
-                .chain(imported.membership_lines())
-                .collect())
-        }
-        Err(e) => {
-            let message = e.to_string();
-            if let Err(log) = log_failure(ws, path, &message) {
-                return Err(format!("{message} (and it could not be logged: {log})"));
+) -> Vec<Result<Vec<String>, String>> {
+    let results = pipeline::import_path(ws, path, &folder.options(), progress, cancel);
+    results
+        .into_iter()
+        .map(|result| match result {
+            Ok(imported) => {
+                let first = if imported.summary.already_imported_as.is_some() {
+                    format!("already imported {}", imported.summary)
+                } else {
+                    format!("imported {}", imported.summary)
+                };
+                Ok(std::iter::once(first)
+                    .chain(imported.membership_lines())
+                    .collect())
             }
-            Err(message)
-        }
-    }
+            Err(e) => {
+                let message = e.to_string();
+                match log_failure(ws, path, &message) {
+                    Ok(()) => Err(message),
+                    Err(log) => Err(format!("{message} (and it could not be logged: {log})")),
+                }
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -35,20 +35,32 @@ pub fn run(
         }));
     };
     let results = import_path(ws, path, &options, &mut progress, cancel);
-    let failed = results.iter().any(Result::is_err);
-    let lines: Vec<String> = results
+    joined(
+        results
+            .into_iter()
+            .map(|result| {
+                result
+                    .map(|imported| {
+                        let changed = imported.membership_lines();
+                        std::iter::once(imported.summary.to_string())
+                            .chain(changed)
+                            .collect()
+                    })
+                    .map_err(|e| e.to_string())
+            })
+            .collect(),
+    )
+}
+
+/// What a job that imported one or more files says: each file's lines or error, one
+/// after the other; a failure when any file failed.
+pub fn joined(files: Vec<Result<Vec<String>, String>>) -> Result<String, String> {
+    let failed = files.iter().any(Result::is_err);
+    let text = files
         .into_iter()
-        .flat_map(|result| match result {
-            Ok(imported) => {
-                let changed = imported.membership_lines();
-                std::iter::once(imported.summary.to_string())
-                    .chain(changed)
-                    .collect()
-            }
-            Err(e) => vec![e.to_string()],
-        })
-        .collect();
-    let text = lines.join("\n");
+        .flat_map(|file| file.unwrap_or_else(|message| vec![message]))
+        .collect::<Vec<_>>()
+        .join("\n");
     if failed {
         Err(text)
     } else {

@@ -101,7 +101,7 @@ pub fn import(
             total: p.bytes_total,
         }));
     };
-    watch::import_ready(ws, folder, path, &mut progress, cancel).map(|lines| lines.join("\n"))
+    super::import::joined(watch::import_ready(ws, folder, path, &mut progress, cancel))
 }
 
 /// `:watch PATH` on the writer thread: saves the folder (contacts, preset detected per
