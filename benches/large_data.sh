@@ -23,6 +23,9 @@ BIN=target/release/listwarden
 
 measure() { # label, command... → prints "label seconds peak_kib"
   local label=$1; shift
+  # Each command starts with no dirty pages of the one before still being written out,
+  # which would otherwise be charged to whichever runs second.
+  sync
   /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" >/dev/null
   read -r secs kib <"$OUT/time.txt"
   printf '%-34s %8.2f s %10d KiB\n' "$label" "$secs" "$kib"
