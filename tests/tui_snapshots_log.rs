@@ -78,3 +78,22 @@ fn log_entry_details_at_80x24() {
     settle(&mut pane, &ws, effects);
     insta::assert_snapshot!(draw(&pane).backend());
 }
+
+#[test]
+fn a_long_summary_wraps_in_the_details_at_80x24() {
+    let (_dir, mut ws, mut pane) = loaded();
+    let message = "/srv/exports/hubspot/contacts-2026-01-05.csv: row 1,204, column \
+                   \"Create Date\": \"31/02/2026\" is not a date this export writes";
+    listwarden::maintenance::watch::log_failure(
+        &mut ws,
+        std::path::Path::new("/srv/exports/hubspot/contacts-2026-01-05.csv"),
+        message,
+    )
+    .unwrap();
+    let effects = pane.refresh();
+    settle(&mut pane, &ws, effects);
+    // Newest first: the failure just logged.
+    let effects = pane.update(&Action::Command(listwarden::tui::keymap::Command::Open));
+    settle(&mut pane, &ws, effects);
+    insta::assert_snapshot!(draw(&pane).backend());
+}

@@ -28,39 +28,43 @@ pub fn keep_end(text: &str, width: usize) -> String {
     format!("…{tail}")
 }
 
-/// `text` wrapped at spaces into at most `max_lines` lines of `width` characters; words
-/// longer than a line are cut, and the last line ends in `…` when text is left over.
+/// `text` wrapped at spaces into at most `max_lines` lines of `width` characters; a word
+/// longer than a line (a URL, compact JSON) goes on across lines, and the last line ends in
+/// `…` when text is left over.
 pub fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
     let width = width.max(1);
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
+    let mut used = 0;
     for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let needed =
-            current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
-        if !current.is_empty() && needed > width {
+        let len = word.chars().count();
+        if used > 0 && used + 1 + len > width {
             lines.push(std::mem::take(&mut current));
+            used = 0;
         }
-        if !current.is_empty() {
+        if used > 0 {
             current.push(' ');
+            used += 1;
         }
-        current.push_str(word);
+        for c in word.chars() {
+            if used == width {
+                lines.push(std::mem::take(&mut current));
+                used = 0;
+            }
+            current.push(c);
+            used += 1;
+        }
     }
-    if !current.is_empty() {
+    if used > 0 {
         lines.push(current);
     }
-    let overflow = lines.len() > max_lines;
-    lines.truncate(max_lines);
-    let last = lines.len().saturating_sub(1);
-    for (i, line) in lines.iter_mut().enumerate() {
-        let len = line.chars().count();
-        if len > width {
-            *line = keep_start(line, width);
-        } else if overflow && i == last {
-            if len < width {
-                line.push('…');
-            } else {
-                *line = line.chars().take(width - 1).chain(['…']).collect();
+    if lines.len() > max_lines {
+        lines.truncate(max_lines);
+        if let Some(last) = lines.last_mut() {
+            if last.chars().count() >= width {
+                last.pop();
             }
+            last.push('…');
         }
     }
     lines
@@ -105,7 +109,11 @@ mod tests {
         );
         assert_eq!(wrap("one two three four", 9, 1), vec!["one two…"]);
         assert_eq!(wrap("one two three", 7, 1), vec!["one tw…"]);
-        assert_eq!(wrap("abcdefghijkl", 5, 2), vec!["abcd…"]);
+        assert_eq!(wrap("abcdefghijkl", 5, 2), vec!["abcde", "fghi…"]);
+        assert_eq!(
+            wrap("see abcdefghijkl", 5, 9),
+            vec!["see", "abcde", "fghij", "kl"]
+        );
         assert!(wrap("", 5, 2).is_empty());
     }
 

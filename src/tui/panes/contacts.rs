@@ -8,9 +8,10 @@
 
 use crate::text::inert;
 use crate::tui::action::{Action, Effect, ReadReply, ReadRequest};
-use crate::tui::fit::{count_of, group_digits, keep_start};
+use crate::tui::fit::{count_of, group_digits};
 use crate::tui::input::LineInput;
 use crate::tui::keymap::{self, Binding, Command, Key};
+use crate::tui::panes::detail::{self, DetailLine, BLANK};
 use crate::tui::panes::Pane;
 use crate::tui::queries::{format_date, format_time, ContactDetail, ContactRow, Sort, SortColumn};
 use crate::tui::theme::{Role, Theme};
@@ -151,20 +152,6 @@ impl DetailLines {
                 .collect()]
         }
     }
-}
-
-pub(crate) static BLANK: DetailLine = DetailLine {
-    role: Role::Base,
-    label: String::new(),
-    text: String::new(),
-};
-
-/// A line of a detail view before styling (the Log pane's details use it too).
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct DetailLine {
-    pub(crate) role: Role,
-    pub(crate) label: String,
-    pub(crate) text: String,
 }
 
 /// State of the Contacts pane.
@@ -386,14 +373,23 @@ impl ContactsPane {
 
     fn detail_command(&mut self, command: Command) -> Vec<Effect> {
         let page = self.height.max(1);
+        let body = Rect::new(0, 0, self.width, u16::try_from(page).unwrap_or(u16::MAX));
+        let last = self
+            .detail
+            .as_ref()
+            .and_then(|d| d.lines.as_ref())
+            .map_or(0, |lines| {
+                let tallest = self
+                    .detail_columns(lines, body)
+                    .into_iter()
+                    .map(|(column, area)| detail::height(column, self.label_width(), area.width))
+                    .max()
+                    .unwrap_or(0);
+                tallest.saturating_sub(page)
+            });
         let Some(detail) = self.detail.as_mut() else {
             return Vec::new();
         };
-        let wide = self.width >= WIDE;
-        let last = detail.lines.as_ref().map_or(0, |l| {
-            let longest = l.columns(wide).iter().map(Vec::len).max().unwrap_or(0);
-            longest.saturating_sub(page)
-        });
         detail.scroll = match command {
             Command::Back => {
                 self.detail = None;
@@ -609,38 +605,37 @@ impl ContactsPane {
             Line::styled(" loading…", theme.style(Role::Muted)).render(body, buf);
             return;
         };
+        for (column, area) in self.detail_columns(lines, body) {
+            let shown: Vec<Line> = detail::rows(column, self.label_width(), area.width, theme)
+                .into_iter()
+                .skip(detail.scroll)
+                .take(usize::from(area.height))
+                .collect();
+            Paragraph::new(shown).render(area, buf);
+        }
+    }
+
+    /// The detail view's columns, each with its part of `body`: the contact and its
+    /// sources side by side when wide, one column otherwise.
+    fn detail_columns<'a>(
+        &self,
+        lines: &'a DetailLines,
+        body: Rect,
+    ) -> Vec<(Vec<&'a DetailLine>, Rect)> {
         let columns = lines.columns(self.wide());
-        let label_width = if self.wide() { 20 } else { 16 };
         let areas = Layout::horizontal(vec![Constraint::Fill(1); columns.len()])
             .spacing(2)
             .split(body);
-        for (column, area) in columns.iter().zip(areas.iter()) {
-            let shown: Vec<Line> = column
-                .iter()
-                .skip(detail.scroll)
-                .take(area.height as usize)
-                .map(|l| styled_line(l, label_width, theme))
-                .collect();
-            Paragraph::new(shown).render(*area, buf);
+        columns.into_iter().zip(areas.iter().copied()).collect()
+    }
+
+    fn label_width(&self) -> usize {
+        if self.wide() {
+            20
+        } else {
+            16
         }
     }
-}
-
-pub(crate) fn styled_line(line: &DetailLine, label_width: usize, theme: &Theme) -> Line<'static> {
-    let text = Span::styled(inert(&line.text).into_owned(), theme.style(line.role));
-    if line.label.is_empty() {
-        return Line::from(text);
-    }
-    Line::from(vec![
-        Span::styled(
-            format!(
-                "  {:<label_width$} ",
-                keep_start(&inert(&line.label), label_width)
-            ),
-            theme.style(Role::Muted),
-        ),
-        text,
-    ])
 }
 
 impl Pane for ContactsPane {

@@ -15,7 +15,8 @@ use crate::text::inert;
 use crate::tui::action::{Action, Effect, JobEvent, JobId, ReadReply, ReadRequest, WriteRequest};
 use crate::tui::fit::{count_of, keep_start, wrap};
 use crate::tui::keymap::{self, Binding, Command, Key};
-use crate::tui::panes::contacts::{detail_lines, styled_line, DetailLines};
+use crate::tui::panes::contacts::{detail_lines, DetailLines};
+use crate::tui::panes::detail;
 use crate::tui::panes::Pane;
 use crate::tui::queries::{detail_columns, ContactDetail};
 use crate::tui::theme::{Role, Theme};
@@ -30,6 +31,8 @@ use std::collections::{HashMap, HashSet};
 pub const SIDE_BY_SIDE: u16 = 100;
 /// The pane numbers its writer jobs from here, clear of the app's import jobs.
 const FIRST_JOB: JobId = super::first_job(3);
+/// The width of the labels when a contact of the pair is opened in full.
+const LABEL_WIDTH: usize = 16;
 /// Width of the field-name column.
 const LABEL: usize = 13;
 
@@ -414,8 +417,8 @@ impl DuplicatesPane {
         };
         let page = usize::from(self.height.saturating_sub(1)).max(1);
         let last = opened.lines.as_ref().map_or(0, |l| {
-            let longest = l.columns(false).first().map_or(0, Vec::len);
-            longest.saturating_sub(page)
+            let column = l.columns(false).into_iter().flatten();
+            detail::height(column, LABEL_WIDTH, self.width).saturating_sub(page)
         });
         match command {
             Command::Back => self.mode = Mode::Review,
@@ -761,13 +764,11 @@ impl DuplicatesPane {
             Line::styled(" loading…", theme.style(Role::Muted)).render(body, buf);
             return;
         };
-        let shown: Vec<Line> = lines
-            .columns(false)
+        let column = lines.columns(false).into_iter().flatten();
+        let shown: Vec<Line> = detail::rows(column, LABEL_WIDTH, body.width, theme)
             .into_iter()
-            .flatten()
             .skip(opened.scroll)
             .take(usize::from(body.height))
-            .map(|l| styled_line(l, 16, theme))
             .collect();
         Paragraph::new(shown).render(body, buf);
     }

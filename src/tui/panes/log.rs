@@ -15,7 +15,7 @@ use crate::tui::fit::count_of;
 use crate::tui::input::LineInput;
 use crate::tui::keymap::{self, Binding, Command, Key};
 use crate::tui::layout;
-use crate::tui::panes::contacts::{styled_line, DetailLine, BLANK};
+use crate::tui::panes::detail::{self, DetailLine, BLANK};
 use crate::tui::panes::Pane;
 use crate::tui::queries::format_time;
 use crate::tui::theme::{Role, Theme};
@@ -30,6 +30,8 @@ use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, 
 const MARGIN: usize = 40;
 /// Undo jobs of this pane are numbered from here, apart from the app's import jobs.
 const FIRST_JOB: JobId = super::first_job(5);
+/// The width of the detail view's labels ("When (UTC)", "#12 email").
+const LABEL_WIDTH: usize = 16;
 
 const LIST_KEYS: &[Binding] = &[
     Binding {
@@ -144,6 +146,8 @@ pub struct LogPane {
     window: Vec<Entry>,
     requested: Option<(u64, usize)>,
     height: usize,
+    /// The pane's width, where a detail view's long lines wrap.
+    width: u16,
     opened: Option<Opened>,
     /// The entry `u` asked to undo, waiting for `y`/`n`.
     confirm: Option<Entry>,
@@ -168,6 +172,7 @@ impl Default for LogPane {
             window: Vec::new(),
             requested: None,
             height: 1,
+            width: 80,
             opened: None,
             confirm: None,
             next_job: FIRST_JOB,
@@ -347,7 +352,10 @@ impl LogPane {
         let last = opened
             .detail
             .as_ref()
-            .map_or(0, |d| detail_lines(&opened.entry, d.as_deref()).len())
+            .map_or(0, |d| {
+                let lines = detail_lines(&opened.entry, d.as_deref());
+                detail::height(&lines, LABEL_WIDTH, self.width)
+            })
             .saturating_sub(page);
         opened.scroll = match command {
             Command::Back => {
@@ -546,11 +554,11 @@ impl LogPane {
             Line::styled(" loading…", theme.style(Role::Muted)).render(body, buf);
             return;
         };
-        let shown: Vec<Line> = detail_lines(&opened.entry, detail.as_deref())
-            .iter()
+        let lines = detail_lines(&opened.entry, detail.as_deref());
+        let shown: Vec<Line> = detail::rows(&lines, LABEL_WIDTH, body.width, theme)
+            .into_iter()
             .skip(opened.scroll)
-            .take(body.height as usize)
-            .map(|l| styled_line(l, 16, theme))
+            .take(usize::from(body.height))
             .collect();
         Paragraph::new(shown).render(body, buf);
     }
@@ -704,6 +712,7 @@ impl Pane for LogPane {
     fn resize(&mut self, area: Rect) -> Vec<Effect> {
         // Info bar, notice line and table header.
         self.height = (area.height as usize).saturating_sub(3).max(1);
+        self.width = area.width;
         let cursor = self.cursor;
         self.move_to(cursor)
     }

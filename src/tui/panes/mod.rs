@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod contacts;
+mod detail;
 pub mod duplicates;
 pub mod log;
 pub mod review;
