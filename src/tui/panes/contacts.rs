@@ -606,12 +606,7 @@ impl ContactsPane {
             return;
         };
         for (column, area) in self.detail_columns(lines, body) {
-            let shown: Vec<Line> = detail::rows(column, self.label_width(), area.width, theme)
-                .into_iter()
-                .skip(detail.scroll)
-                .take(usize::from(area.height))
-                .collect();
-            Paragraph::new(shown).render(area, buf);
+            detail::render(column, self.label_width(), detail.scroll, area, buf, theme);
         }
     }
 
@@ -633,7 +628,7 @@ impl ContactsPane {
         if self.wide() {
             20
         } else {
-            16
+            detail::LABEL_WIDTH
         }
     }
 }

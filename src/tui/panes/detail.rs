@@ -5,7 +5,14 @@
 use crate::text::inert;
 use crate::tui::fit::{keep_start, wrap};
 use crate::tui::theme::{Role, Theme};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+/// The width of a detail view's labels ("When (UTC)", "#12 email"); the Contacts pane
+/// gives them more when it is wide.
+pub(crate) const LABEL_WIDTH: usize = 16;
 
 /// A line of a detail view before styling and wrapping.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,9 +29,26 @@ pub(crate) static BLANK: DetailLine = DetailLine {
     text: String::new(),
 };
 
+/// Draws the screen rows of `lines` into `area`, from row `scroll` on.
+pub(crate) fn render<'a>(
+    lines: impl IntoIterator<Item = &'a DetailLine>,
+    label_width: usize,
+    scroll: usize,
+    area: Rect,
+    buf: &mut Buffer,
+    theme: &Theme,
+) {
+    let shown: Vec<Line> = rows(lines, label_width, area.width, theme)
+        .into_iter()
+        .skip(scroll)
+        .take(usize::from(area.height))
+        .collect();
+    Paragraph::new(shown).render(area, buf);
+}
+
 /// The screen rows of `lines` in a column `width` wide, labels `label_width` wide: what
 /// the view scrolls through.
-pub(crate) fn rows<'a>(
+fn rows<'a>(
     lines: impl IntoIterator<Item = &'a DetailLine>,
     label_width: usize,
     width: u16,

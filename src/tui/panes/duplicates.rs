@@ -16,7 +16,7 @@ use crate::tui::action::{Action, Effect, JobEvent, JobId, ReadReply, ReadRequest
 use crate::tui::fit::{count_of, keep_start, wrap};
 use crate::tui::keymap::{self, Binding, Command, Key};
 use crate::tui::panes::contacts::{detail_lines, DetailLines};
-use crate::tui::panes::detail;
+use crate::tui::panes::detail::{self, LABEL_WIDTH};
 use crate::tui::panes::Pane;
 use crate::tui::queries::{detail_columns, ContactDetail};
 use crate::tui::theme::{Role, Theme};
@@ -31,8 +31,6 @@ use std::collections::{HashMap, HashSet};
 pub const SIDE_BY_SIDE: u16 = 100;
 /// The pane numbers its writer jobs from here, clear of the app's import jobs.
 const FIRST_JOB: JobId = super::first_job(3);
-/// The width of the labels when a contact of the pair is opened in full.
-const LABEL_WIDTH: usize = 16;
 /// Width of the field-name column.
 const LABEL: usize = 13;
 
@@ -765,12 +763,7 @@ impl DuplicatesPane {
             return;
         };
         let column = lines.columns(false).into_iter().flatten();
-        let shown: Vec<Line> = detail::rows(column, LABEL_WIDTH, body.width, theme)
-            .into_iter()
-            .skip(opened.scroll)
-            .take(usize::from(body.height))
-            .collect();
-        Paragraph::new(shown).render(body, buf);
+        detail::render(column, LABEL_WIDTH, opened.scroll, body, buf, theme);
     }
 }
 

@@ -15,7 +15,7 @@ use crate::tui::fit::count_of;
 use crate::tui::input::LineInput;
 use crate::tui::keymap::{self, Binding, Command, Key};
 use crate::tui::layout;
-use crate::tui::panes::detail::{self, DetailLine, BLANK};
+use crate::tui::panes::detail::{self, DetailLine, BLANK, LABEL_WIDTH};
 use crate::tui::panes::Pane;
 use crate::tui::queries::format_time;
 use crate::tui::theme::{Role, Theme};
@@ -30,8 +30,6 @@ use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, 
 const MARGIN: usize = 40;
 /// Undo jobs of this pane are numbered from here, apart from the app's import jobs.
 const FIRST_JOB: JobId = super::first_job(5);
-/// The width of the detail view's labels ("When (UTC)", "#12 email").
-const LABEL_WIDTH: usize = 16;
 
 const LIST_KEYS: &[Binding] = &[
     Binding {
@@ -555,12 +553,7 @@ impl LogPane {
             return;
         };
         let lines = detail_lines(&opened.entry, detail.as_deref());
-        let shown: Vec<Line> = detail::rows(&lines, LABEL_WIDTH, body.width, theme)
-            .into_iter()
-            .skip(opened.scroll)
-            .take(usize::from(body.height))
-            .collect();
-        Paragraph::new(shown).render(body, buf);
+        detail::render(&lines, LABEL_WIDTH, opened.scroll, body, buf, theme);
     }
 
     fn render_notice(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
